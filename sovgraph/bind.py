@@ -13,7 +13,7 @@ see outer variables unless they project them).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sovgraph.errors import QueryError
@@ -43,6 +43,15 @@ def bind(query: str, values: Mapping[str, Any]) -> str:
     names = " ".join(f"?{n}" for n in values)
     terms = " ".join(_term(n, v) for n, v in values.items())
     block = f" VALUES ({names}) {{ ({terms}) }} "
+    return query[: position + 1] + block + query[position + 1 :]
+
+
+def bind_values(query: str, name: str, terms: Sequence[Any]) -> str:
+    """Return ``query`` with the variable ``name`` restricted to the given terms (one ``VALUES`` row each)."""
+    if not _VARIABLE.match(name):
+        raise QueryError(f"?{name}: not a valid SPARQL variable name for a parameter.")
+    position = _where_brace(query)
+    block = f" VALUES ?{name} {{ {' '.join(_term(name, t) for t in terms)} }} "
     return query[: position + 1] + block + query[position + 1 :]
 
 

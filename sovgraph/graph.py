@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
 
+    from sovgraph.library import QueryFile
+    from sovgraph.queries import Result
+    from sovgraph.rules import RuleRun
     from sovgraph.validate import Report
 
 
@@ -56,6 +59,34 @@ class KnowledgeGraph:
         except (RuntimeError, ValueError, OSError) as exc:
             raise QueryError(f"the SPARQL query failed: {exc}.") from None
 
+    def derive(self) -> list[RuleRun]:
+        """(Re)compute the derived graph from the project's rules; returns what each rule derived."""
+        from sovgraph.library import rules
+        from sovgraph.rules import materialise
+
+        return materialise(self.store, rules(self.project.queries_dir / "rules", self.project.root))
+
+    def library(self) -> dict[str, QueryFile]:
+        """The documented queries of the project's ``queries/`` folder, by name (rules excluded)."""
+        from sovgraph.library import library
+
+        return library(self.project.queries_dir, self.project.root)
+
+    def run(self, name: str, *, lang: str = "en", **params: object) -> Result:
+        """Run a library query by name; parameters are checked against its header and bound as terms.
+
+        ``kg.run("who-hosts-what", platform="sg:emc2", as_of="2024-06-01")`` returns a
+        :class:`sovgraph.queries.Result` whose cells carry the term and its label in ``lang``.
+        """
+        from sovgraph.queries import run
+
+        queries = self.library()
+        if name not in queries:
+            raise QueryError(
+                f"no query named {name!r}; 'sovgraph queries' lists them: {', '.join(sorted(queries))}."
+            )
+        return run(self, queries[name], params, lang)
+
     def graph_of(self, path: Path | str) -> str:
         """The named-graph IRI into which a file was loaded."""
         wanted = Path(path).resolve()
@@ -81,11 +112,12 @@ class KnowledgeGraph:
         return dataset
 
     def union_ntriples(self) -> bytes:
-        """Every triple of every graph, merged, as N-Triples."""
+        """Every triple of every file (derived facts excluded), merged, as N-Triples."""
         import pyoxigraph
 
         triples = self.store.query(
-            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+            default_graph=[pyoxigraph.NamedNode(f.graph) for f in self.files],
         )
         assert isinstance(triples, pyoxigraph.QueryTriples)
         data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
@@ -101,12 +133,14 @@ def load(
     *,
     files: Sequence[Path | str] | None = None,
     extra: Sequence[Path | str] = (),
+    derive: bool = True,
 ) -> KnowledgeGraph:
     """Load a project's ontology and data into an embedded store.
 
     ``root`` is the project folder (found automatically when omitted, see :mod:`sovgraph.project`).
     ``files`` replaces the default list (the ontology files, then every file below ``data/``);
-    ``extra`` adds files to it. Every file is parsed before any is loaded: a bad file raises
+    ``extra`` adds files to it. With ``derive`` (the default) the rules of ``queries/rules/`` are applied
+    (see :mod:`sovgraph.rules`). Every file is parsed before any is loaded: a bad file raises
     :class:`sovgraph.errors.ParseError` (or another :class:`sovgraph.errors.InputError`) and no graph is
     built.
     """
@@ -118,4 +152,7 @@ def load(
     parsed = read_files(paths, project.root)
     store = pyoxigraph.Store()
     loaded = fill_store(store, parsed)
-    return KnowledgeGraph(store=store, files=loaded, project=project)
+    kg = KnowledgeGraph(store=store, files=loaded, project=project)
+    if derive:
+        kg.derive()
+    return kg

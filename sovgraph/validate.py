@@ -156,7 +156,9 @@ def _files_of(kg: KnowledgeGraph, node: object, path: object) -> tuple[str, ...]
         )
         graphs = [r["g"].value for r in rows]
     if not graphs:
-        rows = kg.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?node ?p ?o } }", {"node": subject}, union=False)
+        rows = kg.query(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?node ?p ?o } }", {"node": subject}, union=False
+        )
         graphs = [r["g"].value for r in rows]
     return tuple(sorted(by_graph.get(g, g) for g in graphs))
 

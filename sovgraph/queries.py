@@ -1,0 +1,179 @@
+"""Run the library's queries: check and bind parameters, evaluate, label the results.
+
+>>> import sovgraph
+>>> kg = sovgraph.load()
+>>> result = kg.run("who-hosts-what", platform="sg:emc2", as_of="2024-06-01")
+>>> sorted({row["law"].label for row in result.rows if row["law"]})[:1]
+['CLOUD Act (Clarifying Lawful Overseas Use of Data Act)']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sovgraph.bind import bind_values
+from sovgraph.errors import QueryError
+from sovgraph.library import Param, QueryFile
+from sovgraph.namespaces import ID, PREFIXES, shorten
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    from sovgraph.graph import KnowledgeGraph
+
+XSD = PREFIXES["xsd"]
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$")
+_CURIE = re.compile(r"^(?P<prefix>[A-Za-z][A-Za-z0-9_-]*):(?P<local>[A-Za-z0-9_][A-Za-z0-9_.-]*)$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value of a result row: the RDF term, and its label when it is an IRI with one."""
+
+    term: Any  # pyoxigraph NamedNode, Literal or BlankNode
+    label: str | None = None
+
+    @property
+    def value(self) -> str:
+        """The IRI, the literal's lexical form, or the blank node's id."""
+        return str(self.term.value)
+
+    @property
+    def is_iri(self) -> bool:
+        import pyoxigraph
+
+        return isinstance(self.term, pyoxigraph.NamedNode)
+
+    def text(self) -> str:
+        """What a person reads: the label, else the short IRI, else the value."""
+        if self.label:
+            return self.label
+        return shorten(self.value) if self.is_iri else self.value
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+@dataclass(frozen=True)
+class Result:
+    """The rows of a query, in the order of its SELECT; missing values are ``None``."""
+
+    columns: list[str]
+    rows: list[dict[str, Cell | None]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> list[str | None]:
+        """One column's values (IRIs, lexical forms), for quick checks."""
+        return [c.value if c is not None else None for c in (row[name] for row in self.rows)]
+
+
+def coerce(query: QueryFile, param: Param, raw: object) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
+    """Turn a value given by a user into the RDF term of the parameter's type, or say what is wrong."""
+    import pyoxigraph
+
+    where = f"query {query.name}, parameter {param.name} ({param.type})"
+    text = raw.isoformat() if isinstance(raw, dt.date) else str(raw).strip()
+    if param.type == "iri":
+        return pyoxigraph.NamedNode(_iri(text, where))
+    if param.type == "date":
+        if text == "today":
+            text = dt.date.today().isoformat()
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise QueryError(f"{where}: {text!r} is not a date; write YYYY-MM-DD.") from None
+        return pyoxigraph.Literal(day.isoformat(), datatype=pyoxigraph.NamedNode(XSD + "date"))
+    if param.type == "integer":
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
+            raise QueryError(f"{where}: {text!r} is not an integer.")
+        return pyoxigraph.Literal(str(int(text)), datatype=pyoxigraph.NamedNode(XSD + "integer"))
+    if param.type == "boolean":
+        if text.lower() not in ("true", "false"):
+            raise QueryError(f"{where}: {text!r} is not true or false.")
+        return pyoxigraph.Literal(text.lower(), datatype=pyoxigraph.NamedNode(XSD + "boolean"))
+    return pyoxigraph.Literal(text)
+
+
+def _iri(text: str, where: str) -> str:
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    curie = _CURIE.match(text)
+    if curie and curie.group("prefix") in PREFIXES:
+        return PREFIXES[curie.group("prefix")] + curie.group("local")
+    if _SLUG.match(text):
+        return ID + text
+    if _IRI.match(text) and ("://" in text or text.startswith("urn:")):
+        return text
+    raise QueryError(
+        f"{where}: {text!r} is not an IRI; give a full IRI, a prefixed name such as sg:emc2 "
+        f"(prefixes: {', '.join(sorted(PREFIXES))}) or a bare identifier such as emc2."
+    )
+
+
+def bindings(query: QueryFile, params: Mapping[str, object]) -> dict[str, Any]:
+    """Check the parameters against the query's header and return their terms (defaults filled in)."""
+    known = {p.name: p for p in query.params}
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        takes = ", ".join(p.signature() for p in query.params) or "no parameter"
+        raise QueryError(f"query {query.name}: unknown parameter {', '.join(unknown)}; it takes {takes}.")
+    terms: dict[str, Any] = {}
+    for param in query.params:
+        raw = params.get(param.name)
+        if raw is None:
+            raw = param.default
+        if raw is None:
+            if param.required:
+                raise QueryError(f"query {query.name}: parameter {param.name} ({param.type}) is required.")
+            continue
+        terms[param.name] = coerce(query, param, raw)
+    return terms
+
+
+def run(kg: KnowledgeGraph, query: QueryFile, params: Mapping[str, object], lang: str = "en") -> Result:
+    """Evaluate a library query with its parameters and label the IRIs of the result in ``lang``."""
+    import pyoxigraph
+
+    solutions = kg.query(query.text, bindings(query, params))
+    if not isinstance(solutions, pyoxigraph.QuerySolutions):
+        raise QueryError(f"query {query.name}: only SELECT queries can be run as library queries.")
+    columns = [v.value for v in solutions.variables]
+    raw = [[solution[c] for c in columns] for solution in solutions]
+    labels = label_terms(kg, (t for row in raw for t in row if isinstance(t, pyoxigraph.NamedNode)), lang)
+    rows = [
+        {
+            c: (Cell(t, labels.get(t.value)) if t is not None else None)
+            for c, t in zip(columns, row, strict=True)
+        }
+        for row in raw
+    ]
+    return Result(columns, rows)
+
+
+_LABELS = """
+SELECT ?iri ?label WHERE {
+    ?iri rdfs:label|skos:prefLabel ?label .
+    BIND(IF(LANGMATCHES(LANG(?label), ?lang), 0, IF(LANGMATCHES(LANG(?label), "en"), 1, 2)) AS ?rank)
+} ORDER BY ?iri ?rank ?label
+"""
+
+
+def label_terms(kg: KnowledgeGraph, iris: Iterable[pyoxigraph.NamedNode], lang: str) -> dict[str, str]:
+    """The best label of each IRI: in ``lang``, else English, else any; IRIs without label are left out."""
+    import pyoxigraph
+
+    wanted = sorted({i.value for i in iris})
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = [pyoxigraph.NamedNode(iri) for iri in wanted[start : start + 500]]
+        text = bind_values(_LABELS, "iri", chunk)
+        for row in kg.query(text, {"lang": pyoxigraph.Literal(lang)}):
+            found.setdefault(row["iri"].value, row["label"].value)
+    return found

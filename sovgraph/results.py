@@ -1,0 +1,87 @@
+"""Result formats: a readable terminal table (labels), and the W3C SPARQL 1.1 CSV, TSV and JSON formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from sovgraph.errors import UnsupportedFormatError
+from sovgraph.queries import Cell, Result
+from sovgraph.table import render
+
+FORMATS = ("table", "csv", "tsv", "json")
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def format_result(result: Result, fmt: str, max_width: int | None = None) -> str:
+    """The result in one of :data:`FORMATS`."""
+    if fmt == "table":
+        return to_table(result, max_width)
+    if fmt == "csv":
+        return to_csv(result)
+    if fmt == "tsv":
+        return to_tsv(result)
+    if fmt == "json":
+        return to_json(result)
+    raise UnsupportedFormatError(f"--format {fmt}", list(FORMATS), output=True)
+
+
+def to_table(result: Result, max_width: int | None = None) -> str:
+    """Labels instead of IRIs, long cells wrapped, and the row count."""
+    body = render(
+        result.columns, [[c.text() if c else "" for c in row.values()] for row in result.rows], max_width
+    )
+    return f"{body}\n({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})"
+
+
+def to_csv(result: Result) -> str:
+    """W3C SPARQL 1.1 Query Results CSV: plain values, IRIs as they are, CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(result.columns)
+    for row in result.rows:
+        writer.writerow([_csv_value(c) for c in row.values()])
+    return out.getvalue()
+
+
+def to_tsv(result: Result) -> str:
+    """W3C SPARQL 1.1 Query Results TSV: terms in their SPARQL/N-Triples form."""
+    lines = ["\t".join(f"?{c}" for c in result.columns)]
+    for row in result.rows:
+        lines.append("\t".join(str(c.term) if c is not None else "" for c in row.values()))
+    return "\n".join(lines) + "\n"
+
+
+def to_json(result: Result) -> str:
+    """W3C SPARQL 1.1 Query Results JSON."""
+    bindings = [{name: _json_term(c) for name, c in row.items() if c is not None} for row in result.rows]
+    doc = {"head": {"vars": result.columns}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def _csv_value(cell: Cell | None) -> str:
+    if cell is None:
+        return ""
+    import pyoxigraph
+
+    if isinstance(cell.term, pyoxigraph.BlankNode):
+        return f"_:{cell.value}"
+    return cell.value
+
+
+def _json_term(cell: Cell) -> dict[str, Any]:
+    import pyoxigraph
+
+    term = cell.term
+    if isinstance(term, pyoxigraph.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, pyoxigraph.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out: dict[str, Any] = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out

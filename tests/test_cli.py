@@ -1,0 +1,143 @@
+"""The command line: exit codes, one-paragraph errors without tracebacks, atomic output, help everywhere."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sovgraph.cli import build_parser, main
+
+COMMANDS = ["validate", "stats", "export"]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sovgraph.cli", *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip().startswith("sovgraph ")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert f"usage: sovgraph {command}" in result.stdout
+    assert "--root" in result.stdout
+
+
+def test_every_command_is_listed_in_the_main_help_and_documented_in_the_readme(root: Path) -> None:
+    help_text = run("--help").stdout
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    subparsers = [a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction"]
+    names = set(subparsers[0].choices)  # type: ignore[union-attr]
+    assert set(COMMANDS) <= names
+    for name in names:
+        assert name in help_text
+        assert f"sovgraph {name}" in readme, f"the README does not document 'sovgraph {name}'"
+
+
+def test_starting_imports_nothing_heavy() -> None:
+    code = (
+        "import sys, sovgraph.cli;"
+        "heavy = [m for m in ('pyoxigraph', 'rdflib', 'pyshacl', 'networkx', 'pyvis', 'SPARQLWrapper')"
+        " if m in sys.modules]; print(heavy)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_validate_the_shipped_graph_exits_0() -> None:
+    result = run("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "conforms (0 violation(s)" in result.stdout
+
+
+def test_validate_exits_1_and_lists_violations(fixtures: Path) -> None:
+    shapes = fixtures / "shapes"
+    result = run("validate", "--data", str(shapes / "valid.ttl"), "--data", str(shapes / "dangling.ttl"))
+    assert result.returncode == 1
+    assert "dangling.ttl: violation: sg:hosting-dangling [sov:provider]" in result.stdout
+    assert "does NOT conform" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+BROKEN = {
+    "syntax.ttl": ("@prefix ex: <http://example.org/> .\nex:s ex:p \"open .\n", "syntax.ttl:2:"),
+    "prefix.ttl": ("@prefix ex: <http://example.org/> .\nex:s ex:p nope:o .\n", "nope: has not been declared"),
+    "notes.txt": ("not rdf at all\n", "not an RDF file sovgraph knows by its extension"),
+    "binary.ttl": (b"\x89PNG\r\n\x1a\n\x00\x00", "binary.ttl:1"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_input_gives_one_paragraph_and_writes_nothing(tmp_path: Path, name: str) -> None:
+    content, expected = BROKEN[name]
+    bad = tmp_path / name
+    if isinstance(content, bytes):
+        bad.write_bytes(content)
+    else:
+        bad.write_text(content, encoding="utf-8")
+    out = tmp_path / "export.trig"
+    result = run("export", "--data", str(bad), "-o", str(out))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("sovgraph: error: ")
+    assert expected in lines[0]
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_a_failed_export_leaves_the_previous_output_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "graph.nq"
+    out.write_text("previous content\n", encoding="utf-8")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("not turtle", encoding="utf-8")
+    result = run("export", "-f", "nq", "--data", str(bad), "-o", str(out))
+    assert result.returncode == 2
+    assert out.read_text(encoding="utf-8") == "previous content\n"
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "trig", "nt", "nq", "jsonld", "rdf"])
+def test_export_round_trips(tmp_path: Path, fmt: str, kg: object) -> None:
+    import pyoxigraph
+
+    out = tmp_path / f"graph.{fmt}"
+    assert main(["export", "-f", fmt, "-o", str(out)]) == 0
+    reread = pyoxigraph.Store()
+    reread.load(path=str(out), format=pyoxigraph.RdfFormat.from_extension(fmt))
+    triples = {(q.subject, q.predicate, q.object) for q in reread}
+    original = {(q.subject, q.predicate, q.object) for q in kg.store}  # type: ignore[attr-defined]
+    assert triples == original
+    if fmt in ("trig", "nq", "jsonld"):
+        assert set(reread.named_graphs()) == set(kg.store.named_graphs())  # type: ignore[attr-defined]
+
+
+def test_stats_counts_classes_and_files() -> None:
+    result = run("stats")
+    assert result.returncode == 0
+    assert "skos:Concept" in result.stdout
+    assert "ontology/sovgraph.ttl" in result.stdout
+    assert "data/hosting.ttl" in result.stdout
+
+
+def test_no_command_prints_usage_and_exits_2() -> None:
+    result = run()
+    assert result.returncode == 2
+    assert "usage: sovgraph" in result.stderr
+
+
+def test_an_unknown_export_format_is_refused() -> None:
+    result = run("export", "-f", "json")
+    assert result.returncode == 2
+    assert "invalid choice: 'json'" in result.stderr
