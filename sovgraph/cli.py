@@ -78,7 +78,78 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: trig)",
     )
     export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+
+    _command(
+        commands,
+        "queries",
+        "list the library's queries with their parameters",
+        "List every query of queries/ (and the data-quality checks of queries/checks/) with its summary and "
+        "parameters, read from the '#+' header of each .rq file.",
+        _queries,
+    )
+
+    query = _command(
+        commands,
+        "query",
+        "run a library query by name",
+        "Run a query of the library. Parameters are checked against the query's header and bound as RDF "
+        "terms (never pasted into the query text). IRIs can be given in full, as prefixed names (sg:emc2) "
+        "or as bare identifiers (emc2).",
+        _query,
+    )
+    query.add_argument("name", help="the query's name (see 'sovgraph queries')")
+    _result_options(query)
+    query.add_argument(
+        "--param", "-p", action="append", default=[], metavar="NAME=VALUE", help="a parameter (repeatable)"
+    )
+    query.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day at which relations must be in force")
+
+    sparql = _command(
+        commands,
+        "sparql",
+        "run an ad-hoc SPARQL query from a file or standard input",
+        "Run any SPARQL 1.1 query over the graph (the union of all files and the derived graph). The usual "
+        "prefixes (sov:, sg:, kind:, rdfs:, skos:, dcterms:, schema:...) are predeclared. SELECT results are "
+        "printed in the chosen format; CONSTRUCT and DESCRIBE results as Turtle; ASK as true or false.",
+        _sparql,
+    )
+    sparql.add_argument("file", help="a .rq file, or - for standard input")
+    _result_options(sparql)
+
+    explain = _command(
+        commands,
+        "explain",
+        "trace a derived fact to its rule and premises",
+        "Show how a derived node (an exposure, a control path, a reach through control, a derivation record) "
+        "was obtained: the rule that derived it, and each premise with its sources, recursively.",
+        _explain,
+    )
+    explain.add_argument("node", help="the derived node's IRI (as printed by 'sovgraph query exposure')")
+    explain.add_argument("--lang", choices=("en", "fr"), default="en", help="language of labels")
+
+    check = _command(
+        commands,
+        "check",
+        "run the data-quality checks (queries/checks/)",
+        "Run every query of queries/checks/; each must return no row on sound data. Prints what each "
+        "finds and exits 1 if any finds something.",
+        _check,
+    )
+    check.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day for checks that depend on dates")
+    check.add_argument("--lang", choices=("en", "fr"), default="en", help="language of labels")
     return parser
+
+
+def _result_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--lang", choices=("en", "fr"), default="en", help="language of labels (default: en)")
+    sub.add_argument(
+        "--format",
+        "-f",
+        choices=("table", "csv", "tsv", "json"),
+        default="table",
+        help="table (labels, for people) or the W3C SPARQL results formats csv, tsv, json (default: table)",
+    )
+    sub.add_argument("-o", "--output", type=Path, help="write the result to this file (atomically)")
 
 
 def _command(
@@ -164,6 +235,117 @@ def _export(args: argparse.Namespace) -> int:
     else:
         print(f"wrote {args.output} ({len(data)} bytes, {args.format})", file=sys.stderr)
     return 0
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    from sovgraph.files import write_atomic
+
+    write_atomic(output, text.encode("utf-8"))
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def _queries(args: argparse.Namespace) -> int:
+    from sovgraph.library import library
+    from sovgraph.project import find_project
+
+    project = find_project(args.root)
+    for name, spec in library(project.queries_dir, project.root).items():
+        print(f"{name}\n    {spec.summary}")
+        for param in spec.params:
+            print(f"    --param {param.signature()}: {param.description}")
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from sovgraph.errors import QueryError
+    from sovgraph.results import format_result
+
+    params: dict[str, object] = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise QueryError(f"--param {item!r}: write NAME=VALUE.")
+        params[name.strip()] = value
+    kg = _load(args)
+    spec = kg.library().get(args.name)
+    if spec is not None:
+        if args.as_of is not None:
+            if spec.param("as_of") is None:
+                raise QueryError(f"query {args.name} does not take --as-of (it has no as_of parameter).")
+            params["as_of"] = args.as_of
+    result = kg.run(args.name, lang=args.lang, **params)
+    _emit(format_result(result, args.format), args.output)
+    return 0
+
+
+def _sparql(args: argparse.Namespace) -> int:
+    import pyoxigraph
+
+    from sovgraph.errors import MissingInputError
+    from sovgraph.queries import Cell, Result, label_terms
+    from sovgraph.results import format_result
+
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise MissingInputError(args.file, exc.strerror or str(exc)) from None
+    kg = _load(args)
+    answer = kg.query(text)
+    if isinstance(answer, pyoxigraph.QueryBoolean):
+        _emit("true" if bool(answer) else "false", args.output)
+    elif isinstance(answer, pyoxigraph.QueryTriples):
+        from sovgraph.namespaces import PREFIXES
+
+        data = pyoxigraph.serialize(answer, format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+        _emit(data.decode("utf-8"), args.output)
+    else:
+        columns = [v.value for v in answer.variables]
+        raw = [[solution[c] for c in columns] for solution in answer]
+        iris = (t for row in raw for t in row if isinstance(t, pyoxigraph.NamedNode))
+        labels = label_terms(kg, iris, args.lang)
+        rows = [
+            {
+                c: (Cell(t, labels.get(t.value)) if t is not None else None)
+                for c, t in zip(columns, r, strict=True)
+            }
+            for r in raw
+        ]
+        _emit(format_result(Result(columns, rows), args.format), args.output)
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from sovgraph.explain import explain
+
+    kg = _load(args)
+    print(explain(kg, args.node, lang=args.lang))
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from sovgraph.results import to_table
+
+    kg = _load(args)
+    checks = {n: q for n, q in kg.library().items() if n.startswith("checks/")}
+    failed = 0
+    for name, spec in checks.items():
+        params: dict[str, object] = {}
+        if args.as_of and spec.param("as_of") is not None:
+            params["as_of"] = args.as_of
+        result = kg.run(name, lang=args.lang, **params)
+        status = "ok" if not result.rows else f"{len(result.rows)} finding(s)"
+        print(f"{name}: {status} — {spec.summary}")
+        if result.rows:
+            failed += 1
+            print(to_table(result))
+    print(f"{len(checks)} check(s), {failed} with findings.")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -85,7 +85,10 @@ class KnowledgeGraph:
             raise QueryError(
                 f"no query named {name!r}; 'sovgraph queries' lists them: {', '.join(sorted(queries))}."
             )
-        return run(self, queries[name], params, lang)
+        query = queries[name]
+        if query.param("lang") is not None and "lang" not in params:
+            params["lang"] = lang  # a query that reads the language gets the one asked for
+        return run(self, query, params, lang)
 
     def graph_of(self, path: Path | str) -> str:
         """The named-graph IRI into which a file was loaded."""

@@ -81,7 +81,7 @@ def coerce(query: QueryFile, param: Param, raw: object) -> pyoxigraph.NamedNode 
     where = f"query {query.name}, parameter {param.name} ({param.type})"
     text = raw.isoformat() if isinstance(raw, dt.date) else str(raw).strip()
     if param.type == "iri":
-        return pyoxigraph.NamedNode(_iri(text, where))
+        return pyoxigraph.NamedNode(parse_iri(text, where))
     if param.type == "date":
         if text == "today":
             text = dt.date.today().isoformat()
@@ -101,7 +101,8 @@ def coerce(query: QueryFile, param: Param, raw: object) -> pyoxigraph.NamedNode 
     return pyoxigraph.Literal(text)
 
 
-def _iri(text: str, where: str) -> str:
+def parse_iri(text: str, where: str = "IRI") -> str:
+    """An IRI from what a person types: ``<…>`` or a full IRI, ``prefix:local``, or a bare ``sg:`` slug."""
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
     curie = _CURIE.match(text)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import textwrap
 from typing import Any
 
 from sovgraph.errors import UnsupportedFormatError
@@ -29,11 +31,35 @@ def format_result(result: Result, fmt: str, max_width: int | None = None) -> str
 
 
 def to_table(result: Result, max_width: int | None = None) -> str:
-    """Labels instead of IRIs, long cells wrapped, and the row count."""
-    body = render(
-        result.columns, [[c.text() if c else "" for c in row.values()] for row in result.rows], max_width
-    )
-    return f"{body}\n({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})"
+    """Labels instead of IRIs, long cells wrapped, and the row count.
+
+    When the columns cannot all get a readable width, each row is printed as a block of ``column: value``
+    lines instead.
+    """
+    width = max_width or shutil.get_terminal_size((120, 24)).columns
+    cells = [[c.text() if c else "" for c in row.values()] for row in result.rows]
+    count = f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})"
+    if len(result.columns) * (MIN_COLUMN + 3) <= width:
+        return f"{render(result.columns, cells, width)}\n{count}"
+    return f"{_records(result.columns, cells, width)}\n{count}"
+
+
+MIN_COLUMN = 14
+
+
+def _records(columns: list[str], rows: list[list[str]], width: int) -> str:
+    name_width = max(len(c) for c in columns)
+    blocks = []
+    for number, row in enumerate(rows, start=1):
+        lines = [f"--- row {number} ---"]
+        for column, value in zip(columns, row, strict=True):
+            if not value:
+                continue
+            wrapped = textwrap.wrap(value, max(20, width - name_width - 2)) or [""]
+            lines.append(f"{column.rjust(name_width)}: {wrapped[0]}")
+            lines.extend(" " * (name_width + 2) + more for more in wrapped[1:])
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks)
 
 
 def to_csv(result: Result) -> str:
