@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test check lint typecheck clean
+.PHONY: setup demo test check lint typecheck docs golden clean
 
 setup: $(STAMP)
 
@@ -18,6 +18,8 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(BIN)/sovgraph validate
 	$(BIN)/sovgraph stats
+	$(BIN)/sovgraph check
+	$(BIN)/sovgraph query who-hosts-what --param platform=emc2
 
 ## test: the test suite only
 test: setup
@@ -32,6 +34,14 @@ lint: setup
 
 typecheck: setup
 	$(BIN)/mypy
+
+## docs: regenerate queries/README.md from the query headers
+docs: setup
+	$(BIN)/python -m sovgraph.docs
+
+## golden: regenerate the golden query results (review the diff of tests/golden/ like code)
+golden: setup
+	SOVGRAPH_REGEN_GOLDEN=1 $(BIN)/pytest -q tests/test_queries.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -160,15 +160,12 @@ def _node(
     colour, shape = _style(cls)
     label = _text(attrs.get("label"), iri)
     emphasis = bool(attrs.get("highlight")) or bool(attrs.get("focus"))
+    border = HIGHLIGHT_COLOUR if emphasis else "#4d4d4d"
+    active = {"background": colour, "border": HIGHLIGHT_COLOUR if emphasis else "#000000"}
     options: dict[str, Any] = {
         "label": label,
         "shape": shape,
-        "color": {
-            "background": colour,
-            "border": HIGHLIGHT_COLOUR if emphasis else "#4d4d4d",
-            "highlight": {"background": colour, "border": "#000000"},
-            "hover": {"background": colour, "border": "#000000"},
-        },
+        "color": {"background": colour, "border": border, "highlight": active, "hover": active},
         "borderWidth": 4 if emphasis else 1,
         "borderWidthSelected": 6 if emphasis else 3,
         "size": _FOCUS_SIZE if attrs.get("focus") else _NODE_SIZE,
