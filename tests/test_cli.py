@@ -70,8 +70,11 @@ def test_validate_exits_1_and_lists_violations(fixtures: Path) -> None:
 
 
 BROKEN = {
-    "syntax.ttl": ("@prefix ex: <http://example.org/> .\nex:s ex:p \"open .\n", "syntax.ttl:2:"),
-    "prefix.ttl": ("@prefix ex: <http://example.org/> .\nex:s ex:p nope:o .\n", "nope: has not been declared"),
+    "syntax.ttl": ('@prefix ex: <http://example.org/> .\nex:s ex:p "open .\n', "syntax.ttl:2:"),
+    "prefix.ttl": (
+        "@prefix ex: <http://example.org/> .\nex:s ex:p nope:o .\n",
+        "nope: has not been declared",
+    ),
     "notes.txt": ("not rdf at all\n", "not an RDF file sovgraph knows by its extension"),
     "binary.ttl": (b"\x89PNG\r\n\x1a\n\x00\x00", "binary.ttl:1"),
 }

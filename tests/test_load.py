@@ -69,7 +69,7 @@ def test_shipped_files_are_named_by_their_path_in_the_repo(kg: sovgraph.Knowledg
 
 
 def test_turtle_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
-    path = _write(tmp_path, "broken.ttl", f"<{EX}s> <{EX}p> <{EX}o> .\n<{EX}s> <{EX}p> \"unclosed .\n")
+    path = _write(tmp_path, "broken.ttl", f'<{EX}s> <{EX}p> <{EX}o> .\n<{EX}s> <{EX}p> "unclosed .\n')
     with pytest.raises(ParseError) as caught:
         parse_file(path, label="data/broken.ttl")
     message = str(caught.value)

@@ -45,7 +45,9 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def world(root: Path, fixtures: Path) -> sovgraph.KnowledgeGraph:
-    return sovgraph.load(root, files=[*sorted((root / "ontology").glob("*.ttl")), fixtures / "queries" / "world.ttl"])
+    return sovgraph.load(
+        root, files=[*sorted((root / "ontology").glob("*.ttl")), fixtures / "queries" / "world.ttl"]
+    )
 
 
 def test_the_world_fixture_conforms(world: sovgraph.KnowledgeGraph) -> None:

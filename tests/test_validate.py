@@ -31,7 +31,12 @@ def test_the_ontology_and_controlled_lists_conform_alone(root: Path) -> None:
 CASES = [
     ("no-source.ttl", "sg:hosting-unsourced", "dcterms:source", "names no source"),
     ("dangling.ttl", "sg:hosting-dangling", "sov:provider", "sg:ghost-provider is declared nowhere"),
-    ("dates-reversed.ttl", "sg:hosting-reversed", "schema:endDate", "starts (2024-05-01) after it ends (2023)"),
+    (
+        "dates-reversed.ttl",
+        "sg:hosting-reversed",
+        "schema:endDate",
+        "starts (2024-05-01) after it ends (2023)",
+    ),
     ("bad-date.ttl", "sg:decision-bad-date", "dcterms:date", "must be one valid xsd:date"),
     ("no-label.ttl", "sg:nameless", "rdfs:label", "no rdfs:label in French (@fr) or English (@en)"),
     ("wrong-scheme.ttl", "sg:hosting-wrong-role", "sov:hostingRole", "kind:deliberation is not a concept of"),
@@ -77,7 +82,9 @@ def test_a_label_in_one_language_only_is_a_warning_not_a_violation(root: Path, t
     kg = sovgraph.load(root, files=[*root.joinpath("ontology").glob("*.ttl"), shapes / "valid.ttl", extra])
     report = kg.validate()
     assert report.conforms, report.text()
-    assert [(w.focus, w.message) for w in report.warnings] == [("sg:only-english", "has no French rdfs:label (@fr)")]
+    assert [(w.focus, w.message) for w in report.warnings] == [
+        ("sg:only-english", "has no French rdfs:label (@fr)")
+    ]
 
 
 def test_every_date_property_of_the_ontology_has_a_date_shape(root: Path) -> None:
