@@ -271,11 +271,10 @@ def _query(args: argparse.Namespace) -> int:
         params[name.strip()] = value
     kg = _load(args)
     spec = kg.library().get(args.name)
-    if spec is not None:
-        if args.as_of is not None:
-            if spec.param("as_of") is None:
-                raise QueryError(f"query {args.name} does not take --as-of (it has no as_of parameter).")
-            params["as_of"] = args.as_of
+    if spec is not None and args.as_of is not None:
+        if spec.param("as_of") is None:
+            raise QueryError(f"query {args.name} does not take --as-of (it has no as_of parameter).")
+        params["as_of"] = args.as_of
     result = kg.run(args.name, lang=args.lang, **params)
     _emit(format_result(result, args.format), args.output)
     return 0

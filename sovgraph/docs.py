@@ -17,9 +17,9 @@ def queries_markdown(queries: Mapping[str, QueryFile], rules: Sequence[QueryFile
         "# Query library",
         "",
         "Generated from the `#+` headers of the `.rq` files by `make docs` (`python -m sovgraph.docs`);",
-        "do not edit by hand. Run a query with `sovgraph query NAME [--param NAME=VALUE ...] [--as-of DATE]`,",
-        "or from Python with `kg.run(NAME, **params)`. Derivation rules are in `rules/`, each documented",
-        "in its own header.",
+        "do not edit by hand. Run a query with",
+        "`sovgraph query NAME [--param NAME=VALUE ...] [--as-of DATE]`, or from Python with",
+        "`kg.run(NAME, **params)`. Derivation rules are in `rules/`, each documented in its own header.",
         "",
         "| query | what it answers |",
         "|---|---|",
@@ -50,7 +50,8 @@ def queries_markdown(queries: Mapping[str, QueryFile], rules: Sequence[QueryFile
         for rule in rules:
             premises = rule.extra.get("premises", "")
             lines.append(
-                f"| `{rule.name}` | `rules/{rule.path.name}` | {rule.summary} {rule.description} | {premises} |"
+                f"| `{rule.name}` | `rules/{rule.path.name}` | {rule.summary} {rule.description} "
+                f"| {premises} |"
             )
     return "\n".join(lines) + "\n"
 

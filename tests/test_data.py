@@ -151,8 +151,8 @@ def test_the_seed_claims_carry_their_verdict_beside_the_verified_facts(
 ) -> None:
     rows = list(
         kg.query(
-            "SELECT ?v ?q ?conf ?by WHERE { ?c a sov:Claim ; sov:verdict ?v ; sov:quote ?q ; sov:confidence ?conf ; "
-            "sov:statedBy ?by ; dcterms:source ?oped }",
+            "SELECT ?v ?q ?conf ?by WHERE { ?c a sov:Claim ; sov:verdict ?v ; sov:quote ?q ; "
+            "sov:confidence ?conf ; sov:statedBy ?by ; dcterms:source ?oped }",
             {"c": _node(slug), "oped": OP_ED},
         )
     )

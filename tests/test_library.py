@@ -1,4 +1,4 @@
-"""Query files: '#+' headers are parsed, malformed ones are reported with file and line; every query is documented."""
+"""Query files: '#+' headers parsed, malformed ones reported with file and line; every query documented."""
 
 from __future__ import annotations
 

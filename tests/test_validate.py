@@ -73,8 +73,10 @@ def test_report_text_ends_with_a_verdict(root: Path, fixtures: Path) -> None:
 def test_a_label_in_one_language_only_is_a_warning_not_a_violation(root: Path, tmp_path: Path) -> None:
     extra = tmp_path / "one-language.ttl"
     extra.write_text(
-        "@prefix sov: <https://w3id.org/sovgraph/ontology#> . @prefix sg: <https://w3id.org/sovgraph/id/> .\n"
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        "@prefix sov: <https://w3id.org/sovgraph/ontology#> .\n"
+        "@prefix sg: <https://w3id.org/sovgraph/id/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
         'sg:only-english a sov:Company ; rdfs:label "Only English"@en ; dcterms:source sg:src-example .\n',
         encoding="utf-8",
     )
