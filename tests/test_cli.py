@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from sovgraph.cli import build_parser, main
 
-COMMANDS = ["validate", "stats", "export"]
+COMMANDS = ["validate", "stats", "export", "queries", "query", "sparql", "explain", "check"]
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -144,3 +145,57 @@ def test_an_unknown_export_format_is_refused() -> None:
     result = run("export", "-f", "json")
     assert result.returncode == 2
     assert "invalid choice: 'json'" in result.stderr
+
+
+def test_query_prints_labels_and_writes_w3c_json_atomically(tmp_path: Path) -> None:
+    table = run("query", "who-hosts-what", "--param", "platform=emc2", "--as-of", "2024-06-01")
+    assert table.returncode == 0, table.stderr
+    assert "Microsoft Ireland Operations Limited" in table.stdout
+    assert "CLOUD Act" in table.stdout
+    out = tmp_path / "rows.json"
+    result = run("query", "exposure", "-p", "platform=emc2", "--format", "json", "-o", str(out))
+    assert result.returncode == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["head"]["vars"][0] == "platform"
+    assert {b["law"]["value"].rsplit("/", 1)[-1] for b in doc["results"]["bindings"]} >= {
+        "cloud-act",
+        "fisa-702",
+    }
+
+
+def test_as_of_on_a_query_without_dates_is_refused() -> None:
+    result = run("query", "claims", "--as-of", "2024-01-01")
+    assert result.returncode == 2
+    assert "query claims does not take --as-of" in result.stderr
+
+
+def test_sparql_runs_ask_construct_and_select(tmp_path: Path) -> None:
+    ask = subprocess.run(
+        [sys.executable, "-m", "sovgraph.cli", "sparql", "-"],
+        input="ASK { sg:emc2 a sov:Platform }",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ask.stdout.strip() == "true"
+    construct = tmp_path / "c.rq"
+    construct.write_text(
+        "CONSTRUCT { sg:emc2 rdfs:label ?l } WHERE { sg:emc2 rdfs:label ?l }", encoding="utf-8"
+    )
+    result = run("sparql", str(construct))
+    assert "@prefix sg: <https://w3id.org/sovgraph/id/>" in result.stdout
+    assert "sg:emc2 rdfs:label" in result.stdout
+    broken = tmp_path / "broken.rq"
+    broken.write_text("SELECT WHERE {", encoding="utf-8")
+    bad = run("sparql", str(broken))
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("sovgraph: error: the SPARQL query is not valid")
+
+
+def test_explain_and_queries_commands() -> None:
+    listing = run("queries")
+    assert "who-hosts-what" in listing.stdout
+    assert "--param as_of (date, default today)" in listing.stdout
+    explained = run("explain", "sg:hosting-emc2-azure")
+    assert explained.returncode == 0
+    assert "derived by rule in-force" in explained.stdout
