@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from sovgraph.library import QueryFile
+
+if TYPE_CHECKING:
+    from sovgraph.graph import KnowledgeGraph
 
 
 def queries_markdown(queries: Mapping[str, QueryFile], rules: Sequence[QueryFile] = ()) -> str:
@@ -56,8 +60,87 @@ def queries_markdown(queries: Mapping[str, QueryFile], rules: Sequence[QueryFile
     return "\n".join(lines) + "\n"
 
 
+_TERMS = """
+SELECT ?term ?kind ?label_en ?label_fr ?definition_en ?parent WHERE {
+    ?term a ?kind .
+    FILTER(STRSTARTS(STR(?term), "https://w3id.org/sovgraph/ontology#"))
+    FILTER(?kind IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty))
+    OPTIONAL { ?term rdfs:label ?label_en FILTER(LANG(?label_en) = "en") }
+    OPTIONAL { ?term rdfs:label ?label_fr FILTER(LANG(?label_fr) = "fr") }
+    OPTIONAL { ?term skos:definition ?definition_en FILTER(LANG(?definition_en) = "en") }
+    OPTIONAL {
+        ?term rdfs:subClassOf ?parent
+        FILTER(STRSTARTS(STR(?parent), "https://w3id.org/sovgraph/ontology#"))
+    }
+} ORDER BY ?kind ?term
+"""
+
+_SCHEMES = """
+SELECT ?scheme ?scheme_en ?concept ?label_en ?label_fr WHERE {
+    ?scheme a skos:ConceptScheme ; skos:prefLabel ?scheme_en FILTER(LANG(?scheme_en) = "en")
+    ?concept skos:inScheme ?scheme ; skos:prefLabel ?label_en , ?label_fr .
+    FILTER(LANG(?label_en) = "en" && LANG(?label_fr) = "fr")
+} ORDER BY ?scheme ?concept
+"""
+
+
+def ontology_markdown(kg: KnowledgeGraph) -> str:
+    """The ontology's classes, properties and controlled lists as Markdown tables (English and French)."""
+    from sovgraph.namespaces import shorten
+
+    sections: dict[str, list[str]] = {}
+    for row in kg.query(_TERMS):
+        kind = shorten(row["kind"].value)
+        parent = f" (⊑ {shorten(row['parent'].value)})" if row["parent"] is not None else ""
+        cells = [
+            f"`{shorten(row['term'].value)}`{parent}",
+            _text(row["label_en"]),
+            _text(row["label_fr"]),
+            _text(row["definition_en"]),
+        ]
+        sections.setdefault(kind, []).append("| " + " | ".join(cells) + " |")
+    titles = {
+        "owl:Class": "Classes",
+        "owl:ObjectProperty": "Object properties",
+        "owl:DatatypeProperty": "Data properties",
+        "owl:AnnotationProperty": "Annotation properties",
+    }
+    lines = [
+        "# The sovgraph ontology",
+        "",
+        "Generated from `ontology/sovgraph.ttl` and `ontology/kinds.ttl` by `make docs`; do not edit by",
+        "hand. Every term also has a French definition in the ontology.",
+    ]
+    for kind, title in titles.items():
+        if kind in sections:
+            lines += ["", f"## {title}", "", "| term | label | libellé | definition |", "|---|---|---|---|"]
+            lines += sorted(set(sections[kind]))
+    lines += ["", "## Controlled lists (SKOS concept schemes)", ""]
+    current = None
+    for row in kg.query(_SCHEMES):
+        if row["scheme"].value != current:
+            current = row["scheme"].value
+            lines += [
+                "",
+                f"### {row['scheme_en'].value} (`{shorten(current)}`)",
+                "",
+                "| concept | label | libellé |",
+            ]
+            lines.append("|---|---|---|")
+        lines.append(
+            f"| `{shorten(row['concept'].value)}` | {row['label_en'].value} | {row['label_fr'].value} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _text(term: object) -> str:
+    value = getattr(term, "value", None)
+    return str(value).replace("|", "\\|") if value is not None else ""
+
+
 def main() -> int:
     from sovgraph.files import write_atomic
+    from sovgraph.graph import load
     from sovgraph.library import library, rules
     from sovgraph.project import find_project
 
@@ -67,6 +150,9 @@ def main() -> int:
     )
     write_atomic(project.queries_dir / "README.md", text.encode("utf-8"))
     print(f"wrote {project.queries_dir / 'README.md'}", file=sys.stderr)
+    ontology = load(project.root, files=project.ontology_files(), derive=False)
+    write_atomic(project.ontology_dir / "README.md", ontology_markdown(ontology).encode("utf-8"))
+    print(f"wrote {project.ontology_dir / 'README.md'}", file=sys.stderr)
     return 0
 
 

@@ -93,3 +93,14 @@ def test_the_query_docs_are_generated_from_the_headers(root: Path) -> None:
     expected = queries_markdown(library(root / "queries", root), rules(root / "queries" / "rules", root))
     actual = (root / "queries" / "README.md").read_text(encoding="utf-8")
     assert actual == expected, "queries/README.md is stale: run 'make docs'"
+
+
+def test_the_ontology_docs_are_generated_from_the_ontology(root: Path) -> None:
+    import sovgraph
+    from sovgraph.docs import ontology_markdown
+    from sovgraph.project import Project
+
+    ontology = sovgraph.load(root, files=Project(root).ontology_files(), derive=False)
+    actual = (root / "ontology" / "README.md").read_text(encoding="utf-8")
+    assert actual == ontology_markdown(ontology), "ontology/README.md is stale: run 'make docs'"
+    assert "| `sov:Hosting` (⊑ sov:Relation) | Hosting | Hébergement |" in actual
