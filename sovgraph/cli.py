@@ -145,9 +145,10 @@ def _result_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--format",
         "-f",
-        choices=("table", "csv", "tsv", "json"),
+        choices=("table", "csv", "tsv", "json", "html"),
         default="table",
-        help="table (labels, for people) or the W3C SPARQL results formats csv, tsv, json (default: table)",
+        help="table (labels, for people), the W3C SPARQL results formats csv, tsv, json, or an html table "
+        "(default: table)",
     )
     sub.add_argument("-o", "--output", type=Path, help="write the result to this file (atomically)")
 

@@ -13,7 +13,7 @@ from sovgraph.errors import UnsupportedFormatError
 from sovgraph.queries import Cell, Result
 from sovgraph.table import render
 
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = ("table", "csv", "tsv", "json", "html")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -27,6 +27,8 @@ def format_result(result: Result, fmt: str, max_width: int | None = None) -> str
         return to_tsv(result)
     if fmt == "json":
         return to_json(result)
+    if fmt == "html":
+        return to_html(result)
     raise UnsupportedFormatError(f"--format {fmt}", list(FORMATS), output=True)
 
 
@@ -85,6 +87,29 @@ def to_json(result: Result) -> str:
     bindings = [{name: _json_term(c) for name, c in row.items() if c is not None} for row in result.rows]
     doc = {"head": {"vars": result.columns}, "results": {"bindings": bindings}}
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def to_html(result: Result, max_rows: int = 500) -> str:
+    """An HTML table for notebooks: labels shown, IRIs in the tooltip; every value escaped."""
+    from html import escape
+
+    head = "".join(f"<th>{escape(c)}</th>" for c in result.columns)
+    body = []
+    for row in result.rows[:max_rows]:
+        cells = []
+        for cell in row.values():
+            if cell is None:
+                cells.append("<td></td>")
+            else:
+                tip = f' title="{escape(cell.value)}"' if cell.is_iri else ""
+                cells.append(f"<td{tip}>{escape(cell.text())}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    more = len(result.rows) - max_rows
+    caption = f"{len(result.rows)} row(s)" + (f", first {max_rows} shown" if more > 0 else "")
+    return (
+        f'<table class="sovgraph"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def _csv_value(cell: Cell | None) -> str:

@@ -65,3 +65,15 @@ def test_the_table_shows_labels_and_switches_to_records_when_narrow() -> None:
     narrow = to_table(RESULT, max_width=40)
     assert "--- row 1 ---" in narrow
     assert " who: CNIL" in narrow
+
+
+def test_html_escapes_every_value_and_keeps_iris_in_tooltips() -> None:
+    from sovgraph.results import to_html
+
+    hostile = Result(["x"], [{"x": Cell(pyoxigraph.Literal("<img src=x onerror=alert(1)>"))}])
+    html = to_html(hostile)
+    assert "<img" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    page = to_html(RESULT)
+    assert '<td title="https://w3id.org/sovgraph/id/cnil">CNIL</td>' in page
+    assert "<caption>2 row(s)</caption>" in page
