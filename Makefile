@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test check lint typecheck docs golden clean
+.PHONY: setup demo test check lint typecheck docs golden screenshot clean
 
 setup: $(STAMP)
 
@@ -42,6 +42,10 @@ docs: setup
 ## golden: regenerate the golden query results (review the diff of tests/golden/ like code)
 golden: setup
 	SOVGRAPH_REGEN_GOLDEN=1 $(BIN)/pytest -q tests/test_queries.py
+
+## screenshot: regenerate docs/screenshot-emc2.png (headless Chromium)
+screenshot: setup
+	SOVGRAPH_UPDATE_SCREENSHOT=1 $(BIN)/pytest -q tests/test_view_browser.py -k screenshot
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -137,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day for checks that depend on dates")
     check.add_argument("--lang", choices=("en", "fr"), default="en", help="language of labels")
+
+    from sovgraph.cli_network import register as register_network
+
+    register_network(commands, _command)
     return parser
 
 

@@ -10,7 +10,8 @@ it is untrusted and is only ever shown as text:
   string pairs for the tooltip: dates, sources...), optional ``highlight`` (``True`` on the focused
   dependency chain) and ``focus`` (``True`` on the focused entity);
 - edge ``(u, v, key)``: attributes ``label``, ``kind`` (short predicate), optional ``start`` and ``end``
-  (dates as strings), optional ``sources`` (a list of URLs or titles) and ``highlight``.
+  (dates as strings), optional ``details`` (``(key, value)`` pairs for the tooltip, as for nodes), optional
+  ``sources`` (a list of URLs or titles) and ``highlight``.
 
 The page shows a legend of the classes present (colour and shape; the tick boxes filter by class), a search
 box over node labels, tooltips with class, dates and sources, and emphasises the highlighted chain. Graphs
@@ -182,12 +183,18 @@ def _node_tip(iri: str, label: str, attrs: dict[str, Any], ui: dict[str, str]) -
     cls = _text(attrs.get("cls"))
     cls_label = _text(attrs.get("cls_label"), cls or ui["other"])
     lines = [label, f"{ui['class']}: {cls_label}" + (f" ({cls})" if cls and cls != cls_label else ""), iri]
+    return "\n".join(lines + _detail_lines(attrs))
+
+
+def _detail_lines(attrs: dict[str, Any]) -> list[str]:
+    """The ``details`` of a node or edge as ``key: value`` lines."""
+    lines = []
     for pair in attrs.get("details") or ():
         if isinstance(pair, (list, tuple)) and len(pair) == 2:
             lines.append(f"{_text(pair[0])}: {_text(pair[1])}")
         else:
             lines.append(_text(pair))
-    return "\n".join(lines)
+    return lines
 
 
 def _edges(graph: nx.MultiDiGraph) -> list[tuple[Any, Any, dict[str, Any], int]]:
@@ -220,12 +227,13 @@ def _edge(edge_id: str, attrs: dict[str, Any], rank: int, ui: dict[str, str]) ->
 
 
 def _edge_tip(attrs: dict[str, Any], ui: dict[str, str]) -> str:
-    """Tooltip of an edge as plain text lines: label and predicate, dates, then one line per source."""
+    """Tooltip of an edge as plain text lines: label and predicate, dates, details, one line per source."""
     label, kind = _text(attrs.get("label")), _text(attrs.get("kind"))
     lines = [f"{label} ({kind})" if kind and kind != label else label or kind]
     start, end = _text(attrs.get("start")), _text(attrs.get("end"))
     if start or end:
         lines.append(f"{start or '…'} → {end or '…'}")
+    lines += _detail_lines(attrs)
     sources = [_text(source) for source in attrs.get("sources") or ()]
     if sources:
         lines.append(f"{ui['sources']}:")

@@ -199,3 +199,15 @@ def test_explain_and_queries_commands() -> None:
     explained = run("explain", "sg:hosting-emc2-azure")
     assert explained.returncode == 0
     assert "derived by rule in-force" in explained.stdout
+
+
+def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "graph.ttl"
+    previous = os.umask(0o022)
+    try:
+        assert main(["export", "-f", "ttl", "-o", str(out)]) == 0
+    finally:
+        os.umask(previous)
+    assert out.stat().st_mode & 0o777 == 0o644  # as a new file under that umask, not mkstemp's 0600

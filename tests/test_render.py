@@ -194,6 +194,20 @@ def test_tooltips_are_plain_text_with_class_dates_and_sources() -> None:
     assert edge["tip"].splitlines() == ["hostedBy", "2020-01-01 → …", "Sources:", f"• {REPORT}"]
 
 
+def test_edge_details_show_in_the_tooltip_between_dates_and_sources() -> None:
+    graph = chain_graph()
+    graph.edges["https://ex.org/a", "https://ex.org/b", 0]["details"] = [("confidence", "verified"), "note"]
+    edge = dataset(render.html(graph), "edges")[0]
+    assert edge["tip"].splitlines() == [
+        "hostedBy",
+        "2020-01-01 → …",
+        "confidence: verified",
+        "note",
+        "Sources:",
+        f"• {REPORT}",
+    ]
+
+
 def test_highlight_and_focus_are_emphasised() -> None:
     page = render.html(chain_graph())
     nodes = {node["id"]: node for node in dataset(page, "nodes")}
