@@ -43,31 +43,42 @@ def _year_fraction(text: str) -> float | None:
 
 
 def timeline(
-    result: Result, *, date: str = "date", label: str = "decision", group: str = "kind", title: str = ""
+    result: Result,
+    *,
+    date: str = "date",
+    label: str = "decision",
+    group: str = "kind",
+    title: str = "",
+    since: int | None = None,
 ) -> Any:
-    """One row per group (e.g. kind of decision), one point per dated row, labelled; returns the Figure."""
+    """One row per group (e.g. kind of decision), one point per dated row, labelled; returns the Figure.
+
+    ``since`` (a year) leaves out what is dated before it. Labels of close points are staggered.
+    """
     plt = _pyplot()
     points: dict[str, list[tuple[float, str]]] = {}
     for row in result.rows:
         when, what, kind = row.get(date), row.get(label), row.get(group)
         year = _year_fraction(when.value) if when is not None else None
-        if year is None or what is None:
+        if year is None or what is None or (since is not None and year < since):
             continue
         points.setdefault(kind.text() if kind is not None else "?", []).append((year, what.text()))
     groups = sorted(points)
-    fig, ax = plt.subplots(figsize=(12, 1.0 + 0.9 * max(1, len(groups))))
+    fig, ax = plt.subplots(figsize=(12, 1.5 + 0.9 * max(1, len(groups))), layout="constrained")
     for y, name in enumerate(groups):
         xs = [x for x, _ in points[name]]
         ax.scatter(xs, [y] * len(xs), s=36, zorder=3)
-        for x, text in points[name]:
-            ax.annotate(text[:48], (x, y), xytext=(3, 6), textcoords="offset points", fontsize=7, rotation=20)
+        for n, (x, text) in enumerate(sorted(points[name])):
+            offset = (6, 16, -12)[n % 3]
+            ax.annotate(
+                text[:48], (x, y), xytext=(3, offset), textcoords="offset points", fontsize=7, rotation=12
+            )
     ax.set_yticks(range(len(groups)), labels=groups)
     ax.set_ylim(-0.6, len(groups) - 0.2)
     ax.grid(axis="x", alpha=0.3)
     ax.set_xlabel("year")
     if title:
         ax.set_title(title)
-    fig.tight_layout()
     return fig
 
 
@@ -82,3 +93,12 @@ def shares(values: Mapping[str, float], *, title: str = "", xlabel: str = "share
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def concentration(result: Any, *, title: str = "") -> Any:
+    """A share chart of a :func:`sovgraph.analysis.concentration` result (percent of platforms and data)."""
+    values = {share.label: round(100 * share.share, 1) for share in result.shares}
+    heading = (
+        title or f"Hosted platforms and data by {result.by}, as of {result.as_of} ({result.total} in all)"
+    )
+    return shares(values, title=heading, xlabel="% of hosted platforms and data")

@@ -73,6 +73,12 @@ class Result:
         """One column's values (IRIs, lexical forms), for quick checks."""
         return [c.value if c is not None else None for c in (row[name] for row in self.rows)]
 
+    def _repr_html_(self) -> str:
+        """Shown as a table (labels, IRIs in tooltips) in notebooks."""
+        from sovgraph.results import to_html
+
+        return to_html(self)
+
 
 def coerce(query: QueryFile, param: Param, raw: object) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
     """Turn a value given by a user into the RDF term of the parameter's type, or say what is wrong."""

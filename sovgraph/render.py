@@ -38,6 +38,7 @@ import html as html_lib
 import json
 import math
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,7 +51,15 @@ from sovgraph.files import write_atomic
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["DEFAULT_PHYSICS_BUDGET", "HIGHLIGHT_COLOUR", "PALETTE", "html", "write_html"]
+__all__ = [
+    "DEFAULT_PHYSICS_BUDGET",
+    "HIGHLIGHT_COLOUR",
+    "PALETTE",
+    "InlinePage",
+    "html",
+    "inline",
+    "write_html",
+]
 
 DEFAULT_PHYSICS_BUDGET = 3000
 """Above this many nodes the page skips the force simulation and uses a precomputed spiral layout."""
@@ -547,3 +556,24 @@ _JS = """
   };
 })();
 """
+
+
+@dataclass(frozen=True)
+class InlinePage:
+    """A rendered page shown inline in a notebook: a sandboxed ``<iframe srcdoc>``, offline."""
+
+    page: str
+    height: int = 640
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return (
+            f'<iframe srcdoc="{escape(self.page, quote=True)}" sandbox="allow-scripts" '
+            f'style="width:100%;height:{int(self.height)}px;border:1px solid #ddd"></iframe>'
+        )
+
+
+def inline(graph: nx.MultiDiGraph, *, height: int = 640) -> InlinePage:
+    """The page of ``graph`` for inline display in a notebook (the cell's output holds the whole page)."""
+    return InlinePage(html(graph), height)

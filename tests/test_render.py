@@ -436,3 +436,18 @@ def test_graph_over_budget_draws_without_physics(browser: Any, tmp_path: Path) -
     assert opened.js("() => network.physics.options.enabled") is False
     assert opened.js("() => network.getSelectedNodes()") == ["https://ex.org/a"]
     assert_clean(opened)
+
+
+def test_inline_page_is_a_sandboxed_srcdoc_iframe_with_the_page_escaped() -> None:
+    import networkx as nx
+
+    from sovgraph.render import inline
+
+    graph = nx.MultiDiGraph(title="<b>t</b>")
+    graph.add_node("https://example.org/a", label='</iframe><script>alert("x")</script>', cls="sov:Company")
+    shown = inline(graph, height=300)._repr_html_()
+    assert shown.startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
+    assert 'sandbox="allow-scripts"' in shown
+    assert "height:300px" in shown
+    assert "</iframe><script>" not in shown
+    assert shown.count("<iframe") == 1 and shown.endswith("></iframe>")
