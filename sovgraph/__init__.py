@@ -21,7 +21,7 @@ from sovgraph.errors import (
     UnsupportedFormatError,
     ValidationError,
 )
-from sovgraph.graph import KnowledgeGraph, load
+from sovgraph.graph import KnowledgeGraph, connect, load
 
 __version__ = "0.1.0"
 
@@ -36,5 +36,6 @@ __all__ = [
     "UnsupportedFormatError",
     "ValidationError",
     "__version__",
+    "connect",
     "load",
 ]

@@ -139,8 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--lang", choices=("en", "fr"), default="en", help="language of labels")
 
     from sovgraph.cli_network import register as register_network
+    from sovgraph.cli_remote import add_endpoint_option
+    from sovgraph.cli_remote import register as register_remote
 
     register_network(commands, _command)
+    register_remote(commands, _command)
+    for sub in (query, sparql, explain, check):
+        add_endpoint_option(sub)
     return parser
 
 
@@ -190,9 +195,9 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from sovgraph.graph import load
+    from sovgraph.cli_remote import open_graph
 
-    return load(args.root, extra=args.data)
+    return open_graph(args)
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -118,8 +118,11 @@ def register(commands: Any, command: Command) -> None:
 
 
 def _day_and_lang(sub: argparse.ArgumentParser) -> None:
+    from sovgraph.cli_remote import add_endpoint_option
+
     sub.add_argument("--as-of", metavar="YYYY-MM-DD", default="today", help="the day (default: today)")
     sub.add_argument("--lang", choices=("en", "fr"), default="en", help="language of labels (default: en)")
+    add_endpoint_option(sub)
 
 
 def _views_option(sub: argparse.ArgumentParser) -> None:
@@ -129,9 +132,9 @@ def _views_option(sub: argparse.ArgumentParser) -> None:
 
 
 def _load(args: argparse.Namespace) -> KnowledgeGraph:
-    from sovgraph.graph import load
+    from sovgraph.cli_remote import open_graph
 
-    return load(args.root, extra=args.data)
+    return open_graph(args)  # the embedded store, or --endpoint / SOVGRAPH_ENDPOINT
 
 
 def _chain(args: argparse.Namespace) -> int:

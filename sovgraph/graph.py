@@ -1,4 +1,4 @@
-"""The knowledge graph: an embedded pyoxigraph store holding the ontology and the curated files.
+"""The knowledge graph: its files, its project, and the backend its triples live in (embedded or remote).
 
 >>> import sovgraph
 >>> kg = sovgraph.load()
@@ -10,33 +10,72 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sovgraph.bind import bind
 from sovgraph.errors import QueryError, SovgraphError
 from sovgraph.load import LoadedFile, fill_store, read_files
-from sovgraph.namespaces import PREFIXES
+from sovgraph.namespaces import GRAPH
 from sovgraph.project import Project, find_project
 
 if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
 
+    from sovgraph.backend import Backend
     from sovgraph.library import QueryFile
     from sovgraph.queries import Result
     from sovgraph.rules import RuleRun
     from sovgraph.validate import Report
 
 
-@dataclass
 class KnowledgeGraph:
-    """The loaded graph: one named graph per file; queries see their union by default."""
+    """The graph: one named graph per file (and the derived graph); queries see their union by default.
 
-    store: pyoxigraph.Store
-    files: list[LoadedFile]
-    project: Project
+    Its triples live in a :class:`sovgraph.backend.Backend`: the embedded pyoxigraph store (what
+    :func:`load` builds) or a remote SPARQL endpoint (what :func:`connect` opens). Queries, library
+    queries and everything built on them run unchanged on both; what needs the triples themselves
+    (:meth:`derive`, :meth:`validate`, :meth:`to_rdflib`, export) needs the embedded store.
+    """
+
+    def __init__(
+        self,
+        store: pyoxigraph.Store | None = None,
+        files: Sequence[LoadedFile] | None = None,
+        project: Project | None = None,
+        *,
+        backend: Backend | None = None,
+    ) -> None:
+        from sovgraph.backend import EmbeddedBackend
+
+        if backend is None:
+            if store is None:
+                raise SovgraphError("a knowledge graph needs a store or a backend.")
+            backend = EmbeddedBackend(store)
+        self.backend: Backend = backend
+        self.project = project if project is not None else find_project()
+        self._files = list(files) if files is not None else None
+
+    @property
+    def store(self) -> pyoxigraph.Store:
+        """The embedded pyoxigraph store (a remote graph has none: this raises a clear error)."""
+        store: pyoxigraph.Store = self.backend.store
+        return store
+
+    @property
+    def files(self) -> list[LoadedFile]:
+        """The files of the graph; for a remote graph, one entry per named graph except the derived one."""
+        if self._files is None:
+            self._files = _remote_files(self.backend.graphs(), self.project)
+        return self._files
+
+    @property
+    def remote(self) -> bool:
+        """Whether the graph is read from a SPARQL endpoint rather than the embedded store."""
+        from sovgraph.backend import EmbeddedBackend
+
+        return not isinstance(self.backend, EmbeddedBackend)
 
     def query(
         self,
@@ -50,14 +89,9 @@ class KnowledgeGraph:
         ``substitutions`` binds variables to RDF terms (pyoxigraph terms) in a ``VALUES`` block (see
         :mod:`sovgraph.bind`), so values are never formatted into the query text. With ``union`` (the
         default) the default graph is the union of every named graph; without it, use ``GRAPH`` clauses.
+        The answer is a pyoxigraph ``QuerySolutions``, ``QueryBoolean`` or ``QueryTriples`` on every backend.
         """
-        text = bind(sparql, substitutions or {})
-        try:
-            return self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
-        except SyntaxError as exc:
-            raise QueryError(f"the SPARQL query is not valid: {exc.msg or exc}.") from None
-        except (RuntimeError, ValueError, OSError) as exc:
-            raise QueryError(f"the SPARQL query failed: {exc}.") from None
+        return self.backend.query(bind(sparql, substitutions or {}), union=union)
 
     def derive(self) -> list[RuleRun]:
         """(Re)compute the derived graph from the project's rules; returns what each rule derived."""
@@ -128,7 +162,26 @@ class KnowledgeGraph:
         return data
 
     def __len__(self) -> int:
+        if self.remote:
+            return sum(self.backend.graphs().values())
         return len(self.store)
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph on {self.backend.name}>"
+
+
+def _remote_files(graphs: Mapping[str, int], project: Project) -> list[LoadedFile]:
+    from urllib.parse import unquote
+
+    from sovgraph.rules import DERIVED_GRAPH
+
+    files = []
+    for graph, triples in graphs.items():
+        if graph == DERIVED_GRAPH or not graph.startswith(GRAPH):
+            continue
+        label = unquote(graph[len(GRAPH) :])
+        files.append(LoadedFile(project.root / label, label, graph, triples))
+    return files
 
 
 def load(
@@ -159,3 +212,24 @@ def load(
     if derive:
         kg.derive()
     return kg
+
+
+def connect(
+    endpoint: str,
+    root: Path | str | None = None,
+    *,
+    user: str | None = None,
+    password: str | None = None,
+    timeout: float = 30.0,
+    graphs: Sequence[str] | None = None,
+) -> KnowledgeGraph:
+    """Open the graph held by a SPARQL 1.1 endpoint (e.g. after ``sovgraph push``); nothing is loaded.
+
+    The library queries still come from the project at ``root``. The dataset of every query is named
+    explicitly (see :mod:`sovgraph.backend`); ``graphs`` fixes it instead of listing the endpoint's graphs.
+    """
+    from sovgraph.backend import RemoteBackend
+    from sovgraph.remote import Endpoint
+
+    target = Endpoint(endpoint, user=user, password=password, timeout=timeout)
+    return KnowledgeGraph(project=find_project(root), backend=RemoteBackend(target, graphs))

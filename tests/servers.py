@@ -1,0 +1,253 @@
+"""Real SPARQL servers for the tests: Oxigraph (PyPI ``oxigraph``) and Virtuoso (Debian), on loopback only.
+
+Each server listens on 127.0.0.1 on a free port, in a temporary folder, and is always stopped. Virtuoso
+takes seconds to start, so one instance serves the whole session (:func:`virtuoso`). A missing server
+fails the tests when ``CI`` is set and skips them otherwise, with the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from sovgraph.server import Server, ServerError, find_oxigraph, free_port, serve_command, start
+
+HOST = "127.0.0.1"
+VIRTUOSO = "virtuoso-t"
+
+
+def missing(what: str) -> None:
+    """Fail in CI, skip elsewhere, saying what is missing and how to get it."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} (CI is set: the server tests must run)")
+    pytest.skip(what)
+
+
+def oxigraph_binary() -> Path:
+    try:
+        return find_oxigraph()
+    except ServerError as exc:
+        missing(str(exc))
+        raise
+
+
+@contextlib.contextmanager
+def oxigraph(*, location: Path | None = None, writable: bool = True, union: bool = False) -> Iterator[Server]:
+    """A running Oxigraph server (in memory unless ``location``), stopped on exit."""
+    binary = oxigraph_binary()
+    port = free_port(HOST)
+    command = serve_command(binary, location, HOST, port, writable=writable, timeout=30, union=union)
+    with tempfile.TemporaryDirectory(prefix="sovgraph-test-oxigraph-") as tmp:
+        server = start(command, HOST, port, log=Path(tmp) / "oxigraph.log")
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+@dataclass
+class Virtuoso:
+    """A private Virtuoso instance: its process, folder and URLs (dba/dba on a fresh database)."""
+
+    process: subprocess.Popen[bytes]
+    folder: Path
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}/"
+
+    @property
+    def query_url(self) -> str:
+        return self.url + "sparql"
+
+    @property
+    def graph_store_url(self) -> str:
+        return self.url + "sparql-graph-crud-auth"
+
+    user = "dba"
+    password = "dba"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+INI = """\
+[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = {host}:{sql_port}
+DisableUnixSocket = 1
+DirsAllowed = ., {d}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+CheckpointInterval = 60
+
+[HTTPServer]
+ServerPort = {host}:{http_port}
+ServerRoot = {d}/vsp
+ServerThreads = 10
+MaxClientConnections = 10
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 60
+MaxQueryCostEstimationTime = 400
+"""
+
+_VIRTUOSO: Virtuoso | None = None
+
+
+def virtuoso(config: pytest.Config) -> Virtuoso:
+    """The session's Virtuoso, started on first use and stopped when the session ends."""
+    global _VIRTUOSO
+    if _VIRTUOSO is not None:
+        return _VIRTUOSO
+    binary = shutil.which(VIRTUOSO) or (
+        "/usr/bin/" + VIRTUOSO if Path("/usr/bin/" + VIRTUOSO).exists() else None
+    )
+    if binary is None:
+        missing("Virtuoso is not installed (Debian virtuoso-opensource; .ci/install-servers.sh installs it)")
+        raise AssertionError("unreachable")
+    folder = Path(tempfile.mkdtemp(prefix="sovgraph-test-virtuoso-"))
+    (folder / "vsp").mkdir()
+    http_port, sql_port = free_port(HOST), free_port(HOST)
+    ini = folder / "virtuoso.ini"
+    ini.write_text(INI.format(d=folder, host=HOST, sql_port=sql_port, http_port=http_port))
+    with (folder / "console.log").open("wb") as log:
+        process = subprocess.Popen(
+            [binary, "+foreground", "+configfile", str(ini)],
+            cwd=folder,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+        )
+    instance = Virtuoso(process, folder, http_port)
+    config.add_cleanup(instance.stop)
+    deadline = time.monotonic() + 60
+    probe = instance.query_url + "?query=ASK%7B%7D"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log_text = (folder / "virtuoso.log").read_text("utf-8", "replace")[-800:]
+            pytest.fail(f"Virtuoso stopped at start (exit {process.returncode}): {log_text}")
+        try:
+            with opener.open(probe, timeout=2) as response:
+                if response.status == 200:
+                    _VIRTUOSO = instance
+                    return instance
+        except OSError:
+            time.sleep(0.25)
+    pytest.fail("Virtuoso did not answer within 60 s")
+
+
+@dataclass
+class Fake:
+    """What a fake endpoint was asked: one (method, path, body) per request."""
+
+    url: str
+    requests: list[tuple[str, str, bytes]]
+
+
+@contextlib.contextmanager
+def fake_endpoint(
+    status: int = 200,
+    body: bytes = b"",
+    content_type: str = "application/sparql-results+json",
+    headers: dict[str, str] | None = None,
+    delay: float = 0.0,
+    fail_after: int | None = None,
+) -> Iterator[Fake]:
+    """A tiny HTTP server on 127.0.0.1 that answers every request the same way (for failure modes).
+
+    With ``fail_after`` N, the first N requests get 204 and the later ones ``status``.
+    """
+    import http.server
+    import threading
+
+    requests: list[tuple[str, str, bytes]] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            requests.append((self.command, self.path, self.rfile.read(length) if length else b""))
+            if delay:
+                time.sleep(delay)
+            if fail_after is not None and len(requests) <= fail_after:
+                self.send_response(204)
+                self.end_headers()
+                return
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_PUT = do_DELETE = _answer
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer((HOST, 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield Fake(f"http://{HOST}:{server.server_address[1]}/sparql", requests)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def comparable(result: object) -> list[tuple[str, ...]]:
+    """A library query's rows as sorted tuples of terms (N-Triples form), to compare two backends.
+
+    The values inside a ``GROUP_CONCAT`` (``" ; "``-separated) are sorted: SPARQL leaves their order to the
+    engine, and each store follows its own internal order.
+    """
+    import pyoxigraph
+
+    def cell(term: object) -> str:
+        if term is None:
+            return ""
+        if isinstance(term, pyoxigraph.Literal) and " ; " in term.value:
+            return "{" + " ; ".join(sorted(term.value.split(" ; "))) + "}"
+        return str(term)
+
+    rows = result.rows  # type: ignore[attr-defined]
+    return sorted(tuple(cell(c.term if c is not None else None) for c in row.values()) for row in rows)
