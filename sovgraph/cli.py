@@ -9,9 +9,14 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sovgraph import __version__
 from sovgraph.errors import SovgraphError
+
+if TYPE_CHECKING:
+    from sovgraph.graph import KnowledgeGraph
+    from sovgraph.validate import Report
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -185,6 +190,18 @@ def _command(
         metavar="FILE",
         help="load this RDF file too (repeatable)",
     )
+    sub.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="load everything in memory, ignoring the on-disk store (by default unchanged files are "
+        "neither parsed nor derived again)",
+    )
+    sub.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="where the on-disk store lives (default: SOVGRAPH_CACHE_DIR, else ~/.cache/sovgraph/PROJECT)",
+    )
     sub.set_defaults(handler=handler)
     return sub
 
@@ -202,7 +219,7 @@ def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def _validate(args: argparse.Namespace) -> int:
     kg = _load(args)
-    report = kg.validate()
+    report = _cached_report(kg)
     shown = report.findings if args.warnings else tuple(report.violations)
     for finding in shown:
         print(finding.line())
@@ -214,6 +231,27 @@ def _validate(args: argparse.Namespace) -> int:
         + ")."
     )
     return 0 if report.conforms else 1
+
+
+def _cached_report(kg: KnowledgeGraph) -> Report:
+    """The validation report, reused from the cache when no file nor shape changed since it was made."""
+    state = kg.cache_state
+    if state is None:
+        return kg.validate()
+    from sovgraph.cache import digest, report_key
+    from sovgraph.files import write_atomic
+    from sovgraph.validate import Report
+
+    shapes = kg.project.shape_files()
+    key = report_key([*(digest(f.path) for f in kg.files), *(digest(p) for p in shapes)])
+    kept = state.folder / f"validation-{key[:32]}.json"
+    if kept.is_file():
+        return Report.from_json(kept.read_text(encoding="utf-8"))
+    report = kg.validate()
+    for old in state.folder.glob("validation-*.json"):
+        old.unlink(missing_ok=True)
+    write_atomic(kept, report.to_json().encode("utf-8"))
+    return report
 
 
 def _stats(args: argparse.Namespace) -> int:

@@ -58,7 +58,10 @@ def open_graph(args: argparse.Namespace) -> KnowledgeGraph:
 
     endpoint = endpoint_of(args)
     if endpoint is None:
-        return load(args.root, extra=args.data)
+        cache: bool | Path = (
+            False if getattr(args, "no_cache", False) else (getattr(args, "cache_dir", None) or True)
+        )
+        return load(args.root, extra=args.data, cache=cache)
     if getattr(args, "data", None):
         raise SovgraphError(
             f"--data cannot be combined with an endpoint ({endpoint}): the graph is read from the endpoint "

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from sovgraph.backend import Backend
+    from sovgraph.cache import CacheState
     from sovgraph.library import QueryFile
     from sovgraph.queries import Result
     from sovgraph.rules import RuleRun
@@ -56,6 +57,7 @@ class KnowledgeGraph:
         self.backend: Backend = backend
         self.project = project if project is not None else find_project()
         self._files = list(files) if files is not None else None
+        self.cache_state: CacheState | None = None  # set when the store comes from the on-disk cache
 
     @property
     def store(self) -> pyoxigraph.Store:
@@ -190,6 +192,7 @@ def load(
     files: Sequence[Path | str] | None = None,
     extra: Sequence[Path | str] = (),
     derive: bool = True,
+    cache: bool | Path | str = False,
 ) -> KnowledgeGraph:
     """Load a project's ontology and data into an embedded store.
 
@@ -199,12 +202,33 @@ def load(
     (see :mod:`sovgraph.rules`). Every file is parsed before any is loaded: a bad file raises
     :class:`sovgraph.errors.ParseError` (or another :class:`sovgraph.errors.InputError`) and no graph is
     built.
+
+    ``cache`` keeps the store on disk between calls (``True``: the project's default cache folder, or a
+    folder): unchanged files are neither parsed nor derived again (see :mod:`sovgraph.cache`). If the cache
+    is busy with another process, the graph is loaded in memory and ``kg.cache_state`` is ``None``.
     """
     import pyoxigraph
 
     project = find_project(root)
     paths = [Path(f) for f in files] if files is not None else project.ontology_files() + project.data_files()
     paths += [Path(f) for f in extra]
+    if cache:
+        from sovgraph.cache import IN_MEMORY_QUADS, CacheBusy, default_folder, in_memory, open_cached
+
+        folder = default_folder(project) if cache is True else Path(cache)
+        try:
+            store, loaded, state = open_cached(project, paths, folder, derive=derive)
+        except CacheBusy as busy:
+            import warnings
+
+            warnings.warn(str(busy), stacklevel=2)
+        else:
+            if len(store) <= IN_MEMORY_QUADS:
+                store = in_memory(store)  # the on-disk store is no longer used: its lock can go
+                state = state.released()
+            kg = KnowledgeGraph(store=store, files=loaded, project=project)
+            kg.cache_state = state
+            return kg
     parsed = read_files(paths, project.root)
     store = pyoxigraph.Store()
     loaded = fill_store(store, parsed)

@@ -67,6 +67,19 @@ class Report:
         """True when there is no violation (warnings do not break conformance)."""
         return not self.violations
 
+    def to_json(self) -> str:
+        """The findings as JSON (to keep a report beside the cache)."""
+        import json
+        from dataclasses import asdict
+
+        return json.dumps([asdict(f) for f in self.findings], ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Report:
+        import json
+
+        return cls(tuple(Finding(**{**d, "files": tuple(d["files"])}) for d in json.loads(text)))
+
     def text(self) -> str:
         lines = [f.line() for f in (*self.violations, *self.warnings)]
         verdict = "conforms" if self.conforms else "does NOT conform"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,9 @@ import pytest
 import sovgraph
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Commands run by the tests keep their on-disk store in a temporary folder, never in the user's cache.
+os.environ.setdefault("SOVGRAPH_CACHE_DIR", tempfile.mkdtemp(prefix="sovgraph-test-cache-"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

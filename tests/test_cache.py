@@ -1,0 +1,147 @@
+"""The persistent store: unchanged files are reused, a changed file reloads only its graph, results match."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import sovgraph
+from sovgraph.cache import DIRTY, open_cached
+from sovgraph.project import Project
+
+
+@pytest.fixture()
+def project(root: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "project"
+    for folder in ("ontology", "queries", "data"):
+        shutil.copytree(root / folder, copy / folder)
+    return copy
+
+
+def _quads(kg: sovgraph.KnowledgeGraph) -> set[tuple[object, ...]]:
+    return {(q.subject, q.predicate, q.object, q.graph_name) for q in kg.store}
+
+
+def test_the_second_load_reuses_everything_and_gives_the_same_graph(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = sovgraph.load(project, cache=cache)
+    assert first.cache_state is not None
+    assert first.cache_state.rebuilt and first.cache_state.derived
+    second = sovgraph.load(project, cache=cache)
+    assert second.cache_state is not None
+    assert second.cache_state.reloaded == () and not second.cache_state.derived
+    assert len(second.cache_state.reused) == len(second.files)
+    assert _quads(second) == _quads(sovgraph.load(project))
+
+
+def test_a_changed_file_reloads_only_its_graph_and_the_derived_one(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    hosting = project / "data" / "hosting.ttl"
+    hosting.write_text(hosting.read_text(encoding="utf-8").replace('"2020"^^xsd:gYear', '"2021"^^xsd:gYear'))
+    kg = sovgraph.load(project, cache=cache)
+    assert kg.cache_state is not None
+    assert kg.cache_state.reloaded == ("data/hosting.ttl",)
+    assert kg.cache_state.derived
+    assert _quads(kg) == _quads(sovgraph.load(project))
+    rows = kg.run("who-hosts-what", platform="health-data-hub-platform", as_of="2020-06-01").rows
+    assert rows == []  # the change is seen: the HDH platform is now hosted from 2021 only
+
+
+def test_a_removed_file_drops_its_graph(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    (project / "data" / "statements.ttl").unlink()
+    kg = sovgraph.load(project, cache=cache, derive=False)
+    assert kg.cache_state is not None and kg.cache_state.removed == ("data/statements.ttl",)
+    assert not kg.query("ASK { ?c a sov:Claim }")
+
+
+def test_a_changed_rule_recomputes_the_derived_graph(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    (project / "queries" / "rules" / "40-exposure.rq").unlink()
+    kg = sovgraph.load(project, cache=cache)
+    assert kg.cache_state is not None and kg.cache_state.derived and kg.cache_state.reloaded == ()
+    assert not kg.query("ASK { ?e a sov:Exposure }")
+
+
+def test_an_interrupted_update_is_rebuilt(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    expected = _quads(sovgraph.load(project, cache=cache))
+    (cache / DIRTY).write_text("crashed", encoding="utf-8")
+    kg = sovgraph.load(project, cache=cache)
+    assert kg.cache_state is not None and kg.cache_state.rebuilt
+    assert _quads(kg) == expected
+    assert not (cache / DIRTY).exists()
+
+
+def test_a_bad_file_leaves_the_cache_untouched(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    manifest = (cache / "manifest.json").read_bytes()
+    (project / "data" / "laws.ttl").write_text("this is not turtle", encoding="utf-8")
+    with pytest.raises(sovgraph.ParseError):
+        sovgraph.load(project, cache=cache)
+    assert (cache / "manifest.json").read_bytes() == manifest
+    assert not (cache / DIRTY).exists()
+
+
+def test_a_cache_held_by_another_process_falls_back_to_memory(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    (project / "data" / "hosting.ttl").touch()
+    hosting = project / "data" / "hosting.ttl"
+    hosting.write_text(hosting.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl,sys,time; f=open(sys.argv[1],'a+'); fcntl.flock(f, fcntl.LOCK_SH); "
+            "print('held', flush=True); time.sleep(30)",
+            str(cache / "lock"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.warns(UserWarning, match="another sovgraph process"):
+            kg = sovgraph.load(project, cache=cache)
+        assert kg.cache_state is None
+        assert kg.run("who-hosts-what", platform="emc2").rows
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_validation_reports_are_reused_until_a_file_changes(project: Path, tmp_path: Path) -> None:
+    from sovgraph.cli import main
+
+    cache = tmp_path / "cache"
+    assert main(["validate", "--root", str(project), "--cache-dir", str(cache)]) == 0
+    reports = list(cache.glob("validation-*.json"))
+    assert len(reports) == 1
+    stamp = reports[0].stat().st_mtime_ns
+    assert main(["validate", "--root", str(project), "--cache-dir", str(cache)]) == 0
+    assert reports[0].stat().st_mtime_ns == stamp  # reused, not recomputed
+    hosting = project / "data" / "hosting.ttl"
+    hosting.write_text(
+        hosting.read_text(encoding="utf-8").replace("sov:confidence kind:verified-in-source ;", "", 1)
+    )
+    assert main(["validate", "--root", str(project), "--cache-dir", str(cache)]) == 1
+    assert list(cache.glob("validation-*.json")) != reports
+
+
+def test_open_cached_reports_what_it_did(project: Path, tmp_path: Path) -> None:
+    paths = Project(project).ontology_files() + Project(project).data_files()
+    _, files, state = open_cached(Project(project), paths, tmp_path / "c", derive=False)
+    assert [f.label for f in files] == [
+        *(f"ontology/{p.name}" for p in paths[:2]),
+        *(f"data/{p.name}" for p in paths[2:]),
+    ]
+    assert "cache rebuilt" in state.summary()
