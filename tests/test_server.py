@@ -11,10 +11,12 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 import pytest
 from servers import oxigraph_binary
+from test_render import browser as shared_chromium  # noqa: F401  (a module-scoped fixture)
 
 import sovgraph
 from sovgraph.remote import Endpoint, MalformedResults
@@ -236,3 +238,41 @@ def test_a_missing_server_skips_its_tests_but_fails_them_in_ci(monkeypatch: pyte
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match=r"no oxigraph here \(CI is set: the server tests"):
         missing("no oxigraph here")
+
+
+# The query page is Oxigraph's own YASGUI, bundled in the binary. Its only request beyond the server is the
+# prefix list it tries to fetch for autocompletion; offline that fails and the page works without it.
+KNOWN_EXTERNAL = ("http://prefix.cc/",)
+
+
+@pytest.fixture
+def chromium(request: pytest.FixtureRequest) -> Any:
+    """The headless Chromium of tests/test_render.py (skipped, or failed on CI, when missing)."""
+    return request.getfixturevalue("shared_chromium")
+
+
+@pytest.mark.browser
+def test_the_query_page_loads_offline_in_a_browser(served: Running, chromium: Any) -> None:
+    url = f"http://127.0.0.1:{served.port}/"
+    page = chromium.new_page()
+    local: list[str] = []
+    blocked: list[str] = []
+    errors: list[str] = []
+
+    def route(route: Any) -> None:
+        if route.request.url.startswith(url):
+            local.append(route.request.url)
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("() => !!document.querySelector('.yasqe .CodeMirror')")  # the query editor is there
+    assert url in local and any(u.endswith(".js") for u in local)
+    assert all(u.startswith(KNOWN_EXTERNAL) for u in blocked), blocked
+    assert errors == []
+    page.close()
