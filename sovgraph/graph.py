@@ -4,7 +4,7 @@
 >>> kg = sovgraph.load()
 >>> rows = kg.query("SELECT ?label WHERE { sg:cnil rdfs:label ?label FILTER(lang(?label) = 'en') }")
 >>> [str(r["label"].value) for r in rows]
-['CNIL']
+['French data protection authority (CNIL)']
 """
 
 from __future__ import annotations
