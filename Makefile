@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test check lint typecheck docs golden screenshot serve clean
+.PHONY: setup demo test check lint typecheck docs golden screenshot serve bench clean
 
 setup: $(STAMP)
 
@@ -42,6 +42,10 @@ docs: setup
 ## golden: regenerate the golden query results (review the diff of tests/golden/ like code)
 golden: setup
 	SOVGRAPH_REGEN_GOLDEN=1 $(BIN)/pytest -q tests/test_queries.py
+
+## bench: sovgraph vs raw pyoxigraph vs rdflib (ARGS=--quick: under 2 minutes); writes benchmarks/results/
+bench: setup
+	$(BIN)/python benchmarks/run.py $(ARGS)
 
 ## serve: serve the graph with the Oxigraph server on http://127.0.0.1:7878/ (read-only)
 serve: setup

@@ -146,9 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     from sovgraph.cli_network import register as register_network
     from sovgraph.cli_remote import add_endpoint_option
     from sovgraph.cli_remote import register as register_remote
+    from sovgraph.cli_synth import register as register_synth
 
     register_network(commands, _command)
     register_remote(commands, _command)
+    register_synth(commands, _command)
     for sub in (query, sparql, explain, check):
         add_endpoint_option(sub)
     return parser

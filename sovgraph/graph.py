@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sovgraph.bind import bind
 from sovgraph.errors import QueryError, SovgraphError
-from sovgraph.load import LoadedFile, fill_store, read_files
+from sovgraph.load import LoadedFile, load_store
 from sovgraph.namespaces import GRAPH
 from sovgraph.project import Project, find_project
 
@@ -207,7 +207,6 @@ def load(
     folder): unchanged files are neither parsed nor derived again (see :mod:`sovgraph.cache`). If the cache
     is busy with another process, the graph is loaded in memory and ``kg.cache_state`` is ``None``.
     """
-    import pyoxigraph
 
     project = find_project(root)
     paths = [Path(f) for f in files] if files is not None else project.ontology_files() + project.data_files()
@@ -229,9 +228,7 @@ def load(
             kg = KnowledgeGraph(store=store, files=loaded, project=project)
             kg.cache_state = state
             return kg
-    parsed = read_files(paths, project.root)
-    store = pyoxigraph.Store()
-    loaded = fill_store(store, parsed)
+    store, loaded = load_store(paths, project.root)  # one pass; the store is handed over only if all load
     kg = KnowledgeGraph(store=store, files=loaded, project=project)
     if derive:
         kg.derive()

@@ -1,0 +1,477 @@
+"""sovgraph benchmarks: sovgraph, raw pyoxigraph and rdflib side by side on synthetic graphs (``make bench``).
+
+    python benchmarks/run.py --quick                 # 10k triples, short caps: under 2 minutes
+    python benchmarks/run.py                         # 10k, 100k and 1M triples (about an hour on 2 cores)
+    python benchmarks/run.py --sizes 10k,100k --with-5m --seed 1 --cap 120 --heavy-cap 600
+
+For each size the synthetic graph is generated once (``sovgraph synth``, cached in ``benchmarks/.cache/``)
+with its derived graph. Every measurement then runs in a fresh process (so peak memory is per engine):
+loading (sovgraph, its single-pass loader, ``Store.bulk_load``, rdflib), loading with the rules (shipped and
+proposed), SHACL validation, every library query with representative parameters and as-of days (the same
+bound text in every engine, over the same triples: the file, the ontology and the derived graph), the
+network projection, a 1,000-node HTML view, and the command line's first and second start. Operations run
+over their cap are killed and reported as such; an engine's operation that was over its cap at a smaller
+size, or whose time there scaled linearly would be, is not run again (and says so). Medians over repeats;
+results go to ``benchmarks/results/latest.md`` and ``latest.json`` (no machine paths in them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import queue
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CACHE = HERE / ".cache"
+RESULTS = HERE / "results"
+DAYS = {"2016": "2016-06-01", "2024": "2024-06-01"}
+ENGINES = ("sovgraph", "pyoxigraph", "rdflib")
+
+sys.path.insert(0, str(HERE))
+import report  # noqa: E402
+
+
+@dataclass
+class Settings:
+    sizes: list[int]
+    seed: int
+    repeats: int
+    budget: float  # seconds of repeats per operation before stopping early
+    cap: float  # per query, projection and view
+    heavy_cap: float  # per load, derivation, validation
+    quick: bool
+    rdflib: bool
+
+
+@dataclass
+class Outcome:
+    """One measurement: an operation on an engine at a size."""
+
+    size: str
+    op: str
+    engine: str
+    status: str  # ok, over cap, skipped, error
+    times: list[float] = field(default_factory=list)
+    rss_mb: float | None = None
+    rows: int | None = None
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.times) if self.times else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = _settings(argv)
+    CACHE.mkdir(exist_ok=True)
+    RESULTS.mkdir(exist_ok=True)
+    outcomes: list[Outcome] = []
+    prepared: dict[str, dict[str, Any]] = {}
+    started = time.time()
+    for triples in settings.sizes:
+        size = report.size_name(triples)
+        print(f"== {size} triples ==", file=sys.stderr, flush=True)
+        files, params = _prepare(triples, settings.seed)
+        prepared[size] = params
+        outcomes += _measure_size(size, triples, files, params, settings, outcomes)
+    outcomes += _measure_cli()
+    meta = report.meta(settings.__dict__, prepared, time.time() - started)
+    text = report.write(RESULTS, meta, outcomes)
+    print(text)
+    return 0
+
+
+def _settings(argv: list[str] | None) -> Settings:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="10k triples only, short caps (under 2 minutes)")
+    parser.add_argument("--sizes", default=None, help="comma-separated sizes (default 10k,100k,1m)")
+    parser.add_argument("--with-5m", action="store_true", help="add 5M triples")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--repeats", type=int, default=None, help="repeats per operation (default 5; quick 3)"
+    )
+    parser.add_argument("--cap", type=float, default=None, help="seconds per query (default 120; quick 10)")
+    parser.add_argument("--heavy-cap", type=float, default=None, help="seconds per load or validation (600)")
+    parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib out")
+    args = parser.parse_args(argv)
+    from sovgraph.cli_synth import size
+
+    sizes = [size(s) for s in (args.sizes or ("10k" if args.quick else "10k,100k,1m")).split(",")]
+    if args.with_5m:
+        sizes.append(5_000_000)
+    return Settings(
+        sizes=sorted(set(sizes)),
+        seed=args.seed,
+        repeats=args.repeats or (3 if args.quick else 5),
+        budget=5.0 if args.quick else 30.0,
+        cap=args.cap or (10.0 if args.quick else 120.0),
+        heavy_cap=args.heavy_cap or (40.0 if args.quick else 600.0),
+        quick=args.quick,
+        rdflib=not args.no_rdflib,
+    )
+
+
+# --- preparation -------------------------------------------------------------------------------------------
+
+
+def _prepare(triples: int, seed: int) -> tuple[list[Path], dict[str, Any]]:
+    digest = hashlib.sha256()
+    for path in [
+        ROOT / "sovgraph" / "synth.py",
+        *sorted((ROOT / "ontology").glob("*.ttl")),
+        *sorted((HERE / "proposed" / "rules").glob("*.rq")),
+    ]:
+        digest.update(path.read_bytes())
+    name = f"synth-{report.size_name(triples)}-s{seed}-{digest.hexdigest()[:10]}"
+    params_file = CACHE / f"{name}-params.json"
+    if not params_file.exists():
+        print(f"   generating {name} (cached in benchmarks/.cache/)", file=sys.stderr, flush=True)
+        command = [sys.executable, str(HERE / "prepare.py"), str(triples), str(seed), str(CACHE), name]
+        subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    params = json.loads(params_file.read_text(encoding="utf-8"))
+    return [CACHE / f"{name}.nt", CACHE / f"{name}-derived.nq"], params
+
+
+def _queries(params: dict[str, Any], quick: bool) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(operation id, query name, file, parameters): every library query, as-of variants included."""
+    from sovgraph.library import library
+
+    platform, law = params["platform"], params["law"]
+    late, early = DAYS["2024"], DAYS["2016"]
+    variants: dict[str, list[tuple[str, dict[str, Any]]]] = {
+        "who-hosts-what": [
+            ("2024", {"as_of": late}),
+            ("2016", {"as_of": early}),
+            ("platform", {"as_of": late, "platform": platform}),
+            ("law", {"as_of": late, "law": law}),
+        ],
+        "exposure": [
+            ("2024", {"as_of": late}),
+            ("2016", {"as_of": early}),
+            ("law", {"as_of": late, "law": law}),
+        ],
+        "chain": [
+            ("2024", {"entity": platform, "as_of": late}),
+            ("2016", {"entity": platform, "as_of": early}),
+        ],
+        "decisions": [("2024", {"as_of": late}), ("entity", {"as_of": late, "entity": platform})],
+        "qualifications": [("2024", {"as_of": late})],
+        "actors": [("all", {}), ("2024", {"as_of": late})],
+        "sources": [("platform", {"entity": platform})],
+        "claims": [("all", {})],
+    }
+    if quick:  # the first variant of each query, and the as-of contrast of who-hosts-what
+        variants = {k: v[:2] if k == "who-hosts-what" else v[:1] for k, v in variants.items()}
+    found = []
+    for name, spec in library(ROOT / "queries", ROOT).items():
+        if name.startswith("checks/"):
+            if not quick:
+                given = {"as_of": late} if spec.param("as_of") else {}
+                found.append((f"{name}", name, str(spec.path), given))
+            continue
+        for label, given in variants.get(name, [("default", {})]):
+            found.append((f"{name}@{label}", name, str(spec.path), given))
+    proposed = HERE / "proposed" / "who-hosts-what.rq"
+    for label, given in variants["who-hosts-what"]:
+        found.append((f"who-hosts-what@{label} [proposed]", "who-hosts-what", str(proposed), given))
+    return found
+
+
+# --- measuring one size ------------------------------------------------------------------------------------
+
+
+def _measure_size(
+    size: str, triples: int, files: list[Path], params: dict[str, Any], s: Settings, history: list[Outcome]
+) -> list[Outcome]:
+    ontology = sorted(str(p) for p in (ROOT / "ontology").glob("*.ttl"))
+    data, derived = [*ontology, str(files[0])], [*ontology, str(files[0]), str(files[1])]
+    out: list[Outcome] = []
+    loaders = [("sovgraph", "sovgraph"), ("sovgraph-load-store", "sovgraph"), ("pyoxigraph", "pyoxigraph")]
+    if s.rdflib:
+        loaders.append(("rdflib", "rdflib"))
+    for engine, family in loaders:
+        op = "load" if engine != "sovgraph-load-store" else "load (single pass, proposed graph.py)"
+        out.append(_load(size, triples, op, engine, family, data, {}, s, history))
+    for rules in ("current", "proposed"):
+        op = f"load + rules ({'shipped' if rules == 'current' else 'proposed'} rules)"
+        extra = {"derive": rules, "rules": str(HERE / "proposed" / "rules")}
+        out.append(_load(size, triples, op, "sovgraph", "sovgraph", data, extra, s, history))
+    queries = _queries(params, s.quick)
+    for engine in ENGINES:
+        if engine == "rdflib" and not s.rdflib:
+            continue
+        ops = [
+            {"id": f"query:{op}", "kind": "query", "query": name, "file": path, "params": given}
+            for op, name, path, given in queries
+        ]
+        out += _run_ops(size, triples, engine, derived, ops, s.cap, s, history)
+    validate = [{"id": "validate (SHACL)", "kind": "validate"}]
+    out += _run_ops(size, triples, "sovgraph", data, validate, s.heavy_cap, s, history)
+    views = [
+        {"id": "network projection", "kind": "network", "as_of": DAYS["2024"], "cap": s.heavy_cap},
+        {
+            "id": "HTML view, 1,000 nodes",
+            "kind": "render",
+            "as_of": DAYS["2024"],
+            "focus": params["platform"],
+            "nodes": 1000,
+        },
+    ]
+    out += _run_ops(size, triples, "sovgraph", derived, views, s.cap, s, history)
+    return out
+
+
+def _skip(op: str, engine: str, triples: int, cap: float, history: list[Outcome]) -> str | None:
+    """Why not to run: over its cap at a smaller size, or a smaller size's time scaled up is over the cap."""
+    for past in history:
+        if past.op != op or past.engine != engine:
+            continue
+        smaller = report.size_value(past.size)
+        if smaller >= triples:
+            continue
+        if past.status in ("over cap", "skipped"):
+            return f"not run: {past.status} at {past.size}"
+        if past.median is not None and past.median * triples / smaller > cap:
+            return f"not run: {past.median:.1f} s at {past.size}, so over the {cap:.0f} s cap at this size"
+    return None
+
+
+def _load(
+    size: str,
+    triples: int,
+    op: str,
+    engine: str,
+    family: str,
+    files: list[str],
+    extra: dict[str, Any],
+    s: Settings,
+    history: list[Outcome],
+) -> Outcome:
+    """Load in fresh processes (one per repeat): time and peak memory of loading alone."""
+    reason = _skip(op, engine, triples, s.heavy_cap, history)
+    if reason:
+        return Outcome(size, op, engine, "skipped", note=reason)
+    times: list[float] = []
+    rss: list[float] = []
+    info: dict[str, Any] = {}
+    spent = 0.0
+    for _ in range(s.repeats):
+        spec = {
+            "engine": family if engine != "sovgraph-load-store" else engine,
+            "root": str(ROOT),
+            "files": files,
+            **extra,
+        }
+        loaded, _ = _worker(spec, [], s.heavy_cap, s.heavy_cap)
+        if loaded.get("status") != "ok":
+            return Outcome(
+                size, op, engine, loaded["status"], rss_mb=loaded.get("rss_mb"), note=loaded.get("note", "")
+            )
+        seconds = loaded["seconds"]
+        times.append(seconds)
+        rss.append(loaded["rss_mb"])
+        info = {k: loaded[k] for k in ("triples", "load_seconds", "rules_seconds", "derived") if k in loaded}
+        spent += seconds
+        if spent > s.budget:
+            break
+    note = ""
+    if "rules_seconds" in info:
+        note = f"of which rules {info['rules_seconds']:.2f} s ({info['derived']:,} triples derived)"
+    return Outcome(size, op, engine, "ok", times, max(rss), info.get("triples"), note, info)
+
+
+def _run_ops(
+    size: str,
+    triples: int,
+    engine: str,
+    files: list[str],
+    ops: list[dict[str, Any]],
+    cap: float,
+    s: Settings,
+    history: list[Outcome],
+) -> list[Outcome]:
+    out: list[Outcome] = []
+    todo = []
+    for op in ops:
+        reason = _skip(op["id"], engine, triples, op.get("cap", cap), history)
+        if reason:
+            out.append(Outcome(size, op["id"], engine, "skipped", note=reason))
+        else:
+            todo.append({**op, "repeats": s.repeats, "budget": s.budget})
+    spec = {"engine": engine, "root": str(ROOT), "files": files}
+    while todo:
+        loaded, results = _worker(spec, todo, s.heavy_cap, cap)
+        if loaded.get("status") != "ok":
+            out += [
+                Outcome(size, op["id"], engine, "error", note=f"load: {loaded.get('note')}") for op in todo
+            ]
+            break
+        done_ids = set()
+        for op in todo:
+            result = results.get(op["id"])
+            if result is None:
+                continue
+            done_ids.add(op["id"])
+            out.append(_outcome(size, op["id"], engine, result))
+        todo = [op for op in todo if op["id"] not in done_ids]
+    for o in out:
+        print(f"   {engine:<10} {o.op:<42} {report.cell(o)}", file=sys.stderr, flush=True)
+    return out
+
+
+def _outcome(size: str, op: str, engine: str, result: dict[str, Any]) -> Outcome:
+    if result["status"] != "ok":
+        return Outcome(
+            size, op, engine, result["status"], rss_mb=result.get("rss_mb"), note=result.get("note", "")
+        )
+    rows = result.get("rows", result.get("nodes"))
+    extra = {
+        k: v
+        for k, v in result.items()
+        if k in ("violations", "warnings", "nodes", "edges", "bytes", "skipped")
+    }
+    note = ""
+    if "violations" in extra:
+        note = f"{extra['violations']} violation(s), {extra['warnings']} warning(s)"
+    elif "edges" in extra:
+        note = f"{extra['nodes']:,} nodes, {extra['edges']:,} edges" + (
+            f", {extra['bytes']:,} bytes" if "bytes" in extra else ""
+        )
+    return Outcome(size, op, engine, "ok", result["times"], result.get("rss_mb"), rows, note, extra)
+
+
+# --- worker processes --------------------------------------------------------------------------------------
+
+
+def _worker(
+    spec: dict[str, Any], ops: list[dict[str, Any]], load_cap: float, cap: float
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Run one worker; returns its load event and the results of the operations it got through.
+
+    An operation over ``cap`` is killed and recorded as ``over cap`` (with the peak memory the kernel saw);
+    the operations after it are left out of the results, for the caller to run in a new worker.
+    """
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
+        json.dump({**spec, "ops": ops}, handle)
+    errors = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (a file, not a pipe: never fills)
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "worker.py"), handle.name],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        text=True,
+        start_new_session=True,
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+    threading.Thread(target=_pump, args=(process, lines), daemon=True).start()
+    results: dict[str, dict[str, Any]] = {}
+    try:
+        event = _next(lines, load_cap)
+        if event is None or event.get("event") != "loaded":
+            status = "over cap" if event is None else "error"
+            peak = _peak(process)
+            return {"status": status, "rss_mb": peak, "note": _failure(process, errors, status, load_cap)}, {}
+        loaded = {**event, "status": "ok"}
+        for op in ops:
+            limit = op.get("cap", cap)
+            event = _next(lines, limit)  # start
+            if event is not None and event.get("event") == "start":
+                event = _next(lines, limit)
+            if event is None or event.get("event") == "eof":
+                status = "over cap" if event is None else "error"
+                peak = _peak(process)
+                note = _failure(process, errors, status, limit)
+                results[op["id"]] = {"status": status, "rss_mb": peak, "note": note}
+                break
+            if event.get("event") == "error":
+                results[op["id"]] = {"status": "error", "note": event["error"], "rss_mb": event.get("rss_mb")}
+            else:
+                results[op["id"]] = {**event, "status": "ok"}
+        return loaded, results
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)  # the worker's own process group, started above
+        process.wait()
+        errors.close()
+        Path(handle.name).unlink(missing_ok=True)
+
+
+def _pump(process: subprocess.Popen[str], lines: queue.Queue[str | None]) -> None:
+    assert process.stdout is not None
+    for line in process.stdout:
+        lines.put(line)
+    lines.put(None)
+
+
+def _next(lines: queue.Queue[str | None], timeout: float) -> dict[str, Any] | None:
+    try:
+        line = lines.get(timeout=timeout)
+    except queue.Empty:
+        return None
+    if line is None:  # the worker ended
+        return {"event": "eof"}
+    try:
+        event: dict[str, Any] = json.loads(line)
+    except json.JSONDecodeError:
+        return {"event": "error", "error": line.strip()[:300]}
+    return event
+
+
+def _peak(process: subprocess.Popen[str]) -> float | None:
+    """Peak resident memory of a running process (VmHWM), in MB."""
+    try:
+        status = Path(f"/proc/{process.pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
+def _failure(process: subprocess.Popen[str], errors: Any, status: str, cap: float) -> str:
+    if status == "over cap":
+        return f"killed after the {cap:.0f} s cap"
+    process.wait()
+    errors.seek(0)
+    last = [line for line in errors.read().strip().splitlines() if line.strip()][-1:]
+    return (last or [f"exit code {process.returncode}"])[0][:300]
+
+
+# --- the command line --------------------------------------------------------------------------------------
+
+
+def _measure_cli() -> list[Outcome]:
+    """``sovgraph query who-hosts-what`` on the curated graph: wall time of the first and later calls."""
+    exe = Path(sys.executable).parent / "sovgraph"
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "sovgraph.cli"]
+    command += ["query", "who-hosts-what"]
+    walls = []
+    for _ in range(6):
+        started = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        walls.append(time.perf_counter() - started)
+    first = Outcome("curated", "CLI first call (cold)", "sovgraph", "ok", walls[:1])
+    second = Outcome("curated", "CLI second call (warm)", "sovgraph", "ok", walls[1:2])
+    later = Outcome("curated", "CLI later calls (median of 4)", "sovgraph", "ok", walls[2:])
+    for o in (first, second, later):
+        print(f"   sovgraph   {o.op:<42} {report.cell(o)}", file=sys.stderr, flush=True)
+    return [first, second, later]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
