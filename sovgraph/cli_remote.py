@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -223,24 +223,7 @@ def _enrich(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``push``, ``serve`` or ``enrich`` alone (what ``sovgraph`` does once they are registered)."""
-    from sovgraph.cli import _command
+if __name__ == "__main__":  # the same command line as `sovgraph`
+    from sovgraph.cli import main
 
-    parser = argparse.ArgumentParser(prog="sovgraph", description="sovgraph's SPARQL endpoint commands.")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    register(commands, _command)
-    args = parser.parse_args(argv)
-    try:
-        code: int = args.handler(args)
-        return code
-    except SovgraphError as exc:
-        print(f"sovgraph: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("sovgraph: interrupted", file=sys.stderr)
-        return 130
-
-
-if __name__ == "__main__":
     sys.exit(main())

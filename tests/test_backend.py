@@ -15,7 +15,7 @@ from servers import fake_endpoint, oxigraph
 
 import sovgraph
 from sovgraph.backend import BackendError, EmbeddedBackend, RemoteBackend
-from sovgraph.cli_remote import main as remote_main
+from sovgraph.cli import main as remote_main
 from sovgraph.cli_remote import open_graph
 from sovgraph.graph import connect
 from sovgraph.namespaces import GRAPH

@@ -12,7 +12,7 @@ import pytest
 from servers import oxigraph
 
 import sovgraph
-from sovgraph.cli_remote import main as remote_main
+from sovgraph.cli import main as remote_main
 from sovgraph.enrich import ENRICH_GRAPH, QUERY, WDT, Enrichment, enrich, fetch, write
 from sovgraph.errors import OutputError
 from sovgraph.namespaces import PREFIXES

@@ -11,7 +11,7 @@ import pytest
 from servers import comparable, fake_endpoint, oxigraph, virtuoso
 
 import sovgraph
-from sovgraph.cli_remote import main as remote_main
+from sovgraph.cli import main as remote_main
 from sovgraph.graph import connect
 from sovgraph.namespaces import GRAPH
 from sovgraph.push import PushError, count, default_graph_store, push, uploads

@@ -110,7 +110,7 @@ def _serve(root: Path, *more: str) -> Iterator[Running]:
     command = [
         sys.executable,
         "-m",
-        "sovgraph.cli_remote",
+        "sovgraph.cli",
         "serve",
         "--root",
         str(root),
@@ -196,7 +196,7 @@ def test_serve_on_a_busy_port_fails_with_the_servers_reason(root: Path) -> None:
         command = [
             sys.executable,
             "-m",
-            "sovgraph.cli_remote",
+            "sovgraph.cli",
             "serve",
             "--root",
             str(root),
