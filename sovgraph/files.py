@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 from sovgraph.errors import OutputError
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and an atomic rename.
+@contextmanager
+def atomic_writer(path: Path, *, text: bool = False) -> Iterator[IO[Any]]:
+    """A handle to write ``path`` through: the content appears whole at ``path`` when the block ends.
 
-    If anything fails, the previous content of ``path`` (if any) is left untouched and no temporary file
-    remains.
+    The handle writes a temporary file in the same folder, which is flushed, synced and renamed over
+    ``path`` when the block ends normally. If anything fails (in the block or on writing), the previous
+    content of ``path`` (if any) is left untouched and no temporary file remains.
     """
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -21,8 +26,13 @@ def write_atomic(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         os.chmod(tmp, _file_mode(path))
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        handle = (
+            os.fdopen(fd, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
+            if text
+            else os.fdopen(fd, "wb")
+        )
+        with handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -32,6 +42,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`)."""
+    with atomic_writer(path) as handle:
+        handle.write(data)
 
 
 def _file_mode(path: Path) -> int:

@@ -28,16 +28,15 @@ True
 from __future__ import annotations
 
 import math
-import os
 import random
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
-from sovgraph.errors import OutputError, UnsupportedFormatError
+from sovgraph.errors import UnsupportedFormatError
+from sovgraph.files import atomic_writer
 from sovgraph.namespaces import ID, KIND, PREFIXES, SOV
 
 SYNTH = ID + "synth/"
@@ -884,27 +883,8 @@ def write(path: Path | str, triples: int, seed: int = 0, *, progress: Progress |
     path = Path(path)
     if path.suffix.lower() not in FORMATS:
         raise UnsupportedFormatError(path, sorted(FORMATS), output=True)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"{path}: cannot write here: the folder {folder} does not exist.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # as any new file (mkstemp makes it private)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n", buffering=1 << 20) as handle:
-            count = generate(handle, triples, seed, turtle=path.suffix.lower() == ".ttl", progress=progress)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write here: {exc.strerror or exc}.") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(path, text=True) as handle:
+        count = generate(
+            cast(TextIO, handle), triples, seed, turtle=path.suffix.lower() == ".ttl", progress=progress
+        )
     return count
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
