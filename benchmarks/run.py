@@ -133,7 +133,7 @@ def _prepare(triples: int, seed: int) -> tuple[list[Path], dict[str, Any]]:
     for path in [
         ROOT / "sovgraph" / "synth.py",
         *sorted((ROOT / "ontology").glob("*.ttl")),
-        *sorted((HERE / "proposed" / "rules").glob("*.rq")),
+        *sorted((ROOT / "queries" / "rules").glob("*.rq")),
     ]:
         digest.update(path.read_bytes())
     name = f"synth-{report.size_name(triples)}-s{seed}-{digest.hexdigest()[:10]}"
@@ -185,9 +185,6 @@ def _queries(params: dict[str, Any], quick: bool) -> list[tuple[str, str, str, d
             continue
         for label, given in variants.get(name, [("default", {})]):
             found.append((f"{name}@{label}", name, str(spec.path), given))
-    proposed = HERE / "proposed" / "who-hosts-what.rq"
-    for label, given in variants["who-hosts-what"]:
-        found.append((f"who-hosts-what@{label} [proposed]", "who-hosts-what", str(proposed), given))
     return found
 
 
@@ -200,16 +197,14 @@ def _measure_size(
     ontology = sorted(str(p) for p in (ROOT / "ontology").glob("*.ttl"))
     data, derived = [*ontology, str(files[0])], [*ontology, str(files[0]), str(files[1])]
     out: list[Outcome] = []
-    loaders = [("sovgraph", "sovgraph"), ("sovgraph-load-store", "sovgraph"), ("pyoxigraph", "pyoxigraph")]
+    loaders = [("sovgraph", "sovgraph"), ("pyoxigraph", "pyoxigraph")]
     if s.rdflib:
         loaders.append(("rdflib", "rdflib"))
     for engine, family in loaders:
         op = "load" if engine != "sovgraph-load-store" else "load (single pass, proposed graph.py)"
         out.append(_load(size, triples, op, engine, family, data, {}, s, history))
-    for rules in ("current", "proposed"):
-        op = f"load + rules ({'shipped' if rules == 'current' else 'proposed'} rules)"
-        extra = {"derive": rules, "rules": str(HERE / "proposed" / "rules")}
-        out.append(_load(size, triples, op, "sovgraph", "sovgraph", data, extra, s, history))
+    extra = {"derive": "current", "rules": str(ROOT / "queries" / "rules")}
+    out.append(_load(size, triples, "load + rules", "sovgraph", "sovgraph", data, extra, s, history))
     queries = _queries(params, s.quick)
     for engine in ENGINES:
         if engine == "rdflib" and not s.rdflib:
