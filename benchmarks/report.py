@@ -245,7 +245,7 @@ def targets(outcomes: list[Any]) -> list[dict[str, str]]:
         )
     else:
         add(f"load {size} >= 15x faster than rdflib", ratio(rdf, sov), None)
-    for label in ("who-hosts-what@2024", "who-hosts-what@2024 [proposed]"):
+    for label in ("who-hosts-what@2024",):
         op = f"query:{label}"
         s, p, r_ = (_find(outcomes, size, op, e) for e in ENGINES)
         what = "shipped query" if "proposed" not in label else "proposed rewrite"
@@ -253,10 +253,11 @@ def targets(outcomes: list[Any]) -> list[dict[str, str]]:
             r = r_.median / s.median
             add(f"who-hosts-what {size} >= 20x faster than rdflib ({what})", f"{r:.1f}x", r >= 20)
         elif _ok(s) and r_ is not None and r_.status == "over cap":
+            cap = _cap(r_)
             add(
                 f"who-hosts-what {size} >= 20x faster than rdflib ({what})",
                 ratio(r_, s),
-                None,
+                True if cap and cap / s.median >= 20 else None,
                 "rdflib over its cap: a lower bound",
             )
         else:
@@ -284,7 +285,7 @@ def targets(outcomes: list[Any]) -> list[dict[str, str]]:
             "CLI second call <= 0.3 s (curated graph)",
             seconds(warm.median),
             warm.median <= 0.3,
-            "no persistent store yet: every call loads and derives",
+            "with the on-disk store of sovgraph.cache: unchanged files are not parsed again",
         )
     if sov is not None and rdf is not None and sov.rss_mb and rdf.rss_mb:
         r = sov.rss_mb / rdf.rss_mb
