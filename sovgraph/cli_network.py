@@ -94,6 +94,14 @@ def register(commands: Any, command: Command) -> None:
     view.add_argument(
         "--depth", type=int, default=2, metavar="N", help="hops kept around the focus (default 2)"
     )
+    view.add_argument(
+        "--max-nodes",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="above N nodes, group the nodes by class (the focus and its chains stay) and say so on the "
+        "page (default 2000)",
+    )
     _views_option(view)
     _day_and_lang(view)
     view.add_argument(
@@ -203,12 +211,13 @@ def _centrality(args: argparse.Namespace) -> int:
 
 
 def _view(args: argparse.Namespace) -> int:
+    from sovgraph.aggregate import aggregate
     from sovgraph.focus import focus_view
     from sovgraph.network import project
     from sovgraph.render import write_html
 
     graph = project(_load(args), args.view, as_of=args.as_of, lang=args.lang)
-    page = focus_view(graph, args.focus, depth=args.depth)
+    page = aggregate(focus_view(graph, args.focus, depth=args.depth), args.max_nodes)
     write_html(page, args.output)
     print(
         f"wrote {args.output} ({page.number_of_nodes()} nodes, {page.number_of_edges()} edges)",
