@@ -4,12 +4,10 @@ Run by ``benchmarks/run.py`` in its own process::
 
     python benchmarks/prepare.py TRIPLES SEED CACHE_DIR NAME
 
-writes ``NAME.nt`` (``sovgraph synth``), ``NAME-derived.nq`` (what the rules derive from it with the ontology,
-in the derived named graph: every engine then queries the same triples) and ``NAME-params.json``
-(a platform exposed through a parent chain of more than one link, the law with the most exposures, and how
-long generation and derivation took). The derived graph comes from the rules of ``queries/rules``,
-which derive exactly what the shipped rules derive (checked on the curated graph and at 10k and 100k
-triples), only faster: at 1M triples the shipped ones take longer than any cap.
+writes ``NAME.nt`` and ``NAME.ttl`` (``sovgraph synth``: the same graph in both syntaxes), ``NAME-derived.nq``
+(what the rules of ``queries/rules`` derive from it with the ontology, in the derived named graph, so that
+every engine queries the same triples) and ``NAME-params.json`` (a platform exposed through a parent chain
+of more than one link, the law with the most exposures, and how long generation and derivation took).
 """
 
 from __future__ import annotations
@@ -49,6 +47,7 @@ def prepare(triples: int, seed: int, cache: Path, name: str) -> dict[str, object
     started = time.perf_counter()
     written = synth.write(data, triples, seed)
     generated = time.perf_counter() - started
+    synth.write(cache / f"{name}.ttl", triples, seed)  # the same graph in Turtle, for the Turtle loads
     files = [*sorted((ROOT / "ontology").glob("*.ttl")), data]
     kg = sovgraph.load(ROOT, files=files, derive=False)
     started = time.perf_counter()
