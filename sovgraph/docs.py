@@ -47,15 +47,17 @@ def queries_markdown(queries: Mapping[str, QueryFile], rules: Sequence[QueryFile
             "",
             "## Derivation rules",
             "",
-            "Applied in this order into the graph `.../graph/derived`;",
+            "Applied in this order into the graph `.../graph/derived`: a rule whose header says",
+            "`#+ recursive: false` once, any other one again and again until it derives nothing new.",
             "",
         ]
-        lines += ["| rule | file | what it derives | premises |", "|---|---|---|---|"]
+        lines += ["| rule | file | what it derives | premises | applied |", "|---|---|---|---|---|"]
         for rule in rules:
             premises = rule.extra.get("premises", "")
+            once = rule.extra.get("recursive", "true").strip().lower() == "false"
             lines.append(
                 f"| `{rule.name}` | `rules/{rule.path.name}` | {rule.summary} {rule.description} "
-                f"| {premises} |"
+                f"| {premises} | {'once' if once else 'to a fixpoint'} |"
             )
     return "\n".join(lines) + "\n"
 

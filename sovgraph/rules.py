@@ -1,7 +1,9 @@
 """Derived facts: apply the CONSTRUCT rules of ``queries/rules/`` into their own named graph.
 
-Rules apply in the order of their file names; each is applied again and again until it derives nothing new
-(a fixpoint), so recursive rules such as control paths reach any depth. Everything they derive goes into
+Rules apply in the order of their file names. A rule whose header says ``#+ recursive: false`` (its
+conclusions never match its own premises) is applied once; any other rule is applied again and again until
+it derives nothing new (a fixpoint), so recursive rules such as control paths reach any depth. Everything
+they derive goes into
 ``https://w3id.org/sovgraph/graph/derived``, with one ``sov:Rule`` node per rule (its summary and
 description, in the rule file's words), so that every derived fact can be traced to its rule and premises
 (see :mod:`sovgraph.explain`). Curated graphs are never written to.
@@ -45,6 +47,8 @@ def materialise(store: pyoxigraph.Store, rules: Sequence[QueryFile]) -> list[Rul
     runs = []
     for rule in rules:
         store.extend(_describe(rule, graph))
+        recursive = _recursive(rule)
+        size = _size(store, graph)
         total = rounds = 0
         converged = False
         while not converged and rounds < MAX_ROUNDS:
@@ -55,14 +59,13 @@ def materialise(store: pyoxigraph.Store, rules: Sequence[QueryFile]) -> list[Rul
                 raise QueryError(f"{rule.path}: rule {rule.name} cannot run: {exc}.") from None
             if not isinstance(triples, pyoxigraph.QueryTriples):
                 raise QueryError(f"{rule.path}: rule {rule.name} must be a CONSTRUCT query.")
-            new = [
-                quad
-                for quad in (pyoxigraph.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-                if quad not in store
-            ]
-            converged = not new
-            store.extend(new)
-            total += len(new)
+            # Adding a quad the store holds is a no-op: the graph's growth is the number of new facts,
+            # without a membership test per derived quad.
+            store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+            grown = _size(store, graph)
+            total += grown - size
+            converged = grown == size or not recursive
+            size = grown
         if not converged:
             raise QueryError(
                 f"{rule.path}: rule {rule.name} still derives new facts after {MAX_ROUNDS} rounds; "
@@ -70,6 +73,22 @@ def materialise(store: pyoxigraph.Store, rules: Sequence[QueryFile]) -> list[Rul
             )
         runs.append(RuleRun(rule.name, total, rounds))
     return runs
+
+
+def _recursive(rule: QueryFile) -> bool:
+    value = rule.extra.get("recursive", "true").strip().lower()
+    if value not in ("true", "false"):
+        raise QueryError(f"{rule.path}: header 'recursive' must be true or false, not {value!r}.")
+    return value == "true"
+
+
+def _size(store: pyoxigraph.Store, graph: pyoxigraph.NamedNode) -> int:
+    """How many triples the derived graph holds (counted by the engine, not in Python)."""
+    import pyoxigraph
+
+    rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)
+    assert isinstance(rows, pyoxigraph.QuerySolutions)
+    return int(next(iter(rows))[0].value)
 
 
 def rule_iri(name: str) -> str:

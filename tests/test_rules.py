@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -10,6 +11,9 @@ import sovgraph
 from sovgraph.errors import QueryError
 from sovgraph.library import read_query
 from sovgraph.rules import DERIVED_GRAPH, materialise
+
+if TYPE_CHECKING:
+    import pyoxigraph
 
 
 def _world(root: Path, fixtures: Path) -> sovgraph.KnowledgeGraph:
@@ -105,3 +109,95 @@ def test_validation_ignores_derived_facts(root: Path, fixtures: Path) -> None:
     assert kg.validate().findings == ()
     assert DERIVED_GRAPH.encode() not in kg.union_ntriples()
     assert b"/derived/" not in kg.union_ntriples()
+
+
+_CHAIN = """@prefix ex: <http://example.org/> .
+ex:a ex:next ex:b . ex:b ex:next ex:c . ex:c ex:next ex:d .
+"""
+_TRANSITIVE = (
+    "CONSTRUCT {{ ?x <http://example.org/next> ?z }} WHERE {{ "
+    "?x <http://example.org/next> ?y . ?y <http://example.org/next> ?z }}\n"
+)
+
+
+def _chain_store() -> pyoxigraph.Store:
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.load(_CHAIN.encode(), pyoxigraph.RdfFormat.TURTLE, to_graph=pyoxigraph.NamedNode("http://g"))
+    return store
+
+
+def _next_pairs(store: pyoxigraph.Store) -> set[tuple[str, str]]:
+    import pyoxigraph
+
+    graph = pyoxigraph.NamedNode(DERIVED_GRAPH)
+    nxt = pyoxigraph.NamedNode("http://example.org/next")
+    return {(str(q.subject)[-2], str(q.object)[-2]) for q in store.quads_for_pattern(None, nxt, None, graph)}
+
+
+@pytest.mark.parametrize(
+    ("header", "rounds", "pairs"),
+    [
+        ("", 3, {("a", "c"), ("b", "d"), ("a", "d")}),  # to a fixpoint: round 3 derives nothing new
+        ("#+ recursive: true\n", 3, {("a", "c"), ("b", "d"), ("a", "d")}),
+        ("#+ recursive: false\n", 1, {("a", "c"), ("b", "d")}),  # applied once: no a-d
+    ],
+)
+def test_a_rule_is_applied_once_only_when_its_header_says_it_is_not_recursive(
+    tmp_path: Path, header: str, rounds: int, pairs: set[tuple[str, str]]
+) -> None:
+    rule = tmp_path / "transitive.rq"
+    rule.write_text("#+ summary: Next of next.\n" + header + _TRANSITIVE.format(), encoding="utf-8")
+    store = _chain_store()
+    [run] = materialise(store, [read_query(rule, "transitive")])
+    assert _next_pairs(store) == pairs
+    assert (run.rounds, run.triples) == (rounds, len(pairs))
+
+
+def test_a_bad_recursive_header_names_the_file(tmp_path: Path) -> None:
+    rule = tmp_path / "transitive.rq"
+    rule.write_text(
+        "#+ summary: Next of next.\n#+ recursive: maybe\n" + _TRANSITIVE.format(), encoding="utf-8"
+    )
+    with pytest.raises(QueryError, match=r"transitive\.rq: header 'recursive' must be true or false"):
+        materialise(_chain_store(), [read_query(rule, "transitive")])
+
+
+def test_counts_are_the_new_triples_even_when_a_rule_rederives_known_ones(tmp_path: Path) -> None:
+    import pyoxigraph
+
+    first, second = tmp_path / "10-first.rq", tmp_path / "20-again.rq"
+    for path in (first, second):  # the second rule derives exactly what the first did: nothing new
+        path.write_text("#+ summary: Next of next.\n" + _TRANSITIVE.format(), encoding="utf-8")
+    store = _chain_store()
+    runs = materialise(store, [read_query(first, "first"), read_query(second, "again")])
+    assert [r.triples for r in runs] == [3, 0]
+    assert [r.rounds for r in runs] == [3, 1]
+    derived = list(store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(DERIVED_GRAPH)))
+    described = [q for q in derived if str(q.subject).startswith("<https://w3id.org/sovgraph/rule/")]
+    assert len(derived) - len(described) == 3
+
+
+def test_rules_applied_once_derive_what_they_would_derive_to_a_fixpoint(root: Path, fixtures: Path) -> None:
+    """The shipped `recursive: false` headers are true: iterating those rules adds nothing."""
+    import dataclasses
+
+    from sovgraph.library import rules
+
+    shipped = rules(root / "queries" / "rules", root)
+    assert any(r.extra.get("recursive") == "false" for r in shipped)
+    forced = [dataclasses.replace(r, extra={**r.extra, "recursive": "true"}) for r in shipped]
+    files = [*sorted((root / "ontology").glob("*.ttl"))]
+    for extra in ([fixtures / "queries" / "world.ttl"], sorted((root / "data").glob("*.ttl"))):
+        kg = sovgraph.load(root, files=[*files, *extra], derive=False)
+        once = materialise(kg.store, shipped)
+        graph = {(q.subject, q.predicate, q.object) for q in kg.store}
+        iterated = materialise(kg.store, forced)
+        assert {(q.subject, q.predicate, q.object) for q in kg.store} == graph
+        assert [r.triples for r in once] == [r.triples for r in iterated]
+        assert all(
+            r.rounds == 2
+            for r, s in zip(iterated, shipped, strict=True)
+            if s.extra.get("recursive") == "false"
+        )
