@@ -231,10 +231,11 @@ _NODE_CLASSES = "SELECT ?node ?cls WHERE { ?node a ?cls . FILTER(isIRI(?cls)) }"
 _SUPERCLASSES = (
     "SELECT ?cls ?super WHERE { ?cls rdfs:subClassOf+ ?super . FILTER(isIRI(?cls) && isIRI(?super)) }"
 )
+# One path, not a UNION of the node's own sources and its premises': the ?node VALUES block would not
+# reach the UNION's branches, and every chunk would read the sources of the whole graph.
 _SOURCES = """
 SELECT DISTINCT ?node ?text WHERE {
-    { ?node dcterms:source ?source }
-    UNION { ?node prov:wasDerivedFrom+ ?premise . ?premise dcterms:source ?source }
+    ?node prov:wasDerivedFrom*/dcterms:source ?source .
     OPTIONAL { ?source schema:url ?url }
     OPTIONAL { ?source dcterms:bibliographicCitation ?citation }
     BIND(COALESCE(STR(?url), STR(?citation), STR(?source)) AS ?text)
