@@ -263,8 +263,8 @@ def targets(outcomes: list[Any]) -> list[dict[str, str]]:
                 f"who-hosts-what {size} >= 20x faster than rdflib ({what})",
                 f">= {r:.0f}x (rdflib >= {seconds(at_least)} vs {seconds(s.median)})",
                 True if r >= 20 else None,
-                f"extrapolated lower bound: rdflib was over its {_cap(past):.0f} s cap at {past.size}, so "
-                f"not run at {size}; its time there is taken to grow at least in proportion to the triples",
+                f"extrapolated lower bound: rdflib took {cell(past)} at {past.size}, so it was not run at "
+                f"{size}; its time is taken to grow at least in proportion to the triples",
             )
         else:
             add(
@@ -304,8 +304,9 @@ def targets(outcomes: list[Any]) -> list[dict[str, str]]:
 
 
 def _extrapolated(outcomes: list[Any], skipped: Any, size: str) -> tuple[Any, float] | None:
-    """For an operation not run at ``size`` because it was over its cap at a smaller size: that outcome and
-    the cap scaled up to ``size`` (a lower bound, assuming time grows at least linearly with the triples)."""
+    """For an operation not run at ``size`` because of its time at a smaller size: the largest smaller size's
+    outcome (finished, or over its cap) and its time (or cap) scaled up to ``size``: a lower bound if the
+    time grows at least linearly with the triples."""
     if skipped is None or skipped.status != "skipped":
         return None
     smaller = [
@@ -313,17 +314,15 @@ def _extrapolated(outcomes: list[Any], skipped: Any, size: str) -> tuple[Any, fl
         for o in outcomes
         if o.op == skipped.op
         and o.engine == skipped.engine
-        and o.status == "over cap"
         and o.size != "curated"
         and size_value(o.size) < size_value(size)
+        and ((o.status == "ok" and o.median) or (o.status == "over cap" and _cap(o)))
     ]
     if not smaller:
         return None
     past = max(smaller, key=lambda o: size_value(o.size))
-    cap = _cap(past)
-    if not cap:
-        return None
-    return past, cap * size_value(size) / size_value(past.size)
+    base = past.median if past.status == "ok" else _cap(past)
+    return (past, base * size_value(size) / size_value(past.size)) if base else None
 
 
 def _ok(*outcomes: Any) -> bool:
