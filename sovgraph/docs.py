@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from sovgraph.library import QueryFile
+from sovgraph.rules import is_recursive
 
 if TYPE_CHECKING:
     from sovgraph.graph import KnowledgeGraph
@@ -54,10 +55,9 @@ def queries_markdown(queries: Mapping[str, QueryFile], rules: Sequence[QueryFile
         lines += ["| rule | file | what it derives | premises | applied |", "|---|---|---|---|---|"]
         for rule in rules:
             premises = rule.extra.get("premises", "")
-            once = rule.extra.get("recursive", "true").strip().lower() == "false"
             lines.append(
                 f"| `{rule.name}` | `rules/{rule.path.name}` | {rule.summary} {rule.description} "
-                f"| {premises} | {'once' if once else 'to a fixpoint'} |"
+                f"| {premises} | {'to a fixpoint' if is_recursive(rule) else 'once'} |"
             )
     return "\n".join(lines) + "\n"
 

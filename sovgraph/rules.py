@@ -3,10 +3,9 @@
 Rules apply in the order of their file names. A rule whose header says ``#+ recursive: false`` (its
 conclusions never match its own premises) is applied once; any other rule is applied again and again until
 it derives nothing new (a fixpoint), so recursive rules such as control paths reach any depth. Everything
-they derive goes into
-``https://w3id.org/sovgraph/graph/derived``, with one ``sov:Rule`` node per rule (its summary and
-description, in the rule file's words), so that every derived fact can be traced to its rule and premises
-(see :mod:`sovgraph.explain`). Curated graphs are never written to.
+they derive goes into ``https://w3id.org/sovgraph/graph/derived``, with one ``sov:Rule`` node per rule (its
+summary and description, in the rule file's words), so that every derived fact can be traced to its rule
+and premises (see :mod:`sovgraph.explain`). Curated graphs are never written to.
 """
 
 from __future__ import annotations
@@ -47,7 +46,7 @@ def materialise(store: pyoxigraph.Store, rules: Sequence[QueryFile]) -> list[Rul
     runs = []
     for rule in rules:
         store.extend(_describe(rule, graph))
-        recursive = _recursive(rule)
+        recursive = is_recursive(rule)
         size = _size(store, graph)
         total = rounds = 0
         converged = False
@@ -75,7 +74,8 @@ def materialise(store: pyoxigraph.Store, rules: Sequence[QueryFile]) -> list[Rul
     return runs
 
 
-def _recursive(rule: QueryFile) -> bool:
+def is_recursive(rule: QueryFile) -> bool:
+    """Whether the rule is applied to a fixpoint (the default), or once (header ``recursive: false``)."""
     value = rule.extra.get("recursive", "true").strip().lower()
     if value not in ("true", "false"):
         raise QueryError(f"{rule.path}: header 'recursive' must be true or false, not {value!r}.")
