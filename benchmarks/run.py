@@ -237,13 +237,16 @@ def _measure_size(
 
 
 def _skip(op: str, engine: str, triples: int, cap: float, history: list[Outcome]) -> str | None:
-    """Why not to run: over its cap at a smaller size, or a smaller size's time scaled up is over the cap."""
-    for past in history:
-        if past.op != op or past.engine != engine:
-            continue
+    """Why not to run: over its cap at a smaller size, or a smaller size's time scaled up is over the cap.
+
+    The largest smaller size measured decides (its time is the best guide to this size's)."""
+    earlier = [
+        p
+        for p in history
+        if p.op == op and p.engine == engine and p.size != "curated" and report.size_value(p.size) < triples
+    ]
+    for past in sorted(earlier, key=lambda p: report.size_value(p.size), reverse=True)[:1]:
         smaller = report.size_value(past.size)
-        if smaller >= triples:
-            continue
         if past.status in ("over cap", "skipped"):
             return f"not run: {past.status} at {past.size}"
         if past.median is not None and past.median * triples / smaller > cap:
