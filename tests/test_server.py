@@ -104,20 +104,15 @@ class Running:
         self.lines = lines
 
 
+def _serve_command(root: Path, port: int, *more: str) -> list[str]:
+    """``sovgraph serve`` on ``port`` for the project at ``root``, as a subprocess command."""
+    return [sys.executable, "-m", "sovgraph.cli", "serve", "--root", str(root), "--port", str(port), *more]
+
+
 def _serve(root: Path, *more: str) -> Iterator[Running]:
     oxigraph_binary()
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "sovgraph.cli",
-        "serve",
-        "--root",
-        str(root),
-        "--port",
-        str(port),
-        *more,
-    ]
+    command = _serve_command(root, port, *more)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     lines: list[str] = []
@@ -192,17 +187,7 @@ def test_serve_on_a_busy_port_fails_with_the_servers_reason(root: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
-        port = busy.getsockname()[1]
-        command = [
-            sys.executable,
-            "-m",
-            "sovgraph.cli",
-            "serve",
-            "--root",
-            str(root),
-            "--port",
-            str(port),
-        ]
+        command = _serve_command(root, busy.getsockname()[1])
         done = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert done.returncode == 3
     assert done.stderr.startswith("sovgraph: error: the Oxigraph server stopped at start (exit ")
