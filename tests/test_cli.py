@@ -147,6 +147,13 @@ def test_an_unknown_export_format_is_refused() -> None:
     assert "invalid choice: 'json'" in result.stderr
 
 
+def test_as_of_lists_no_qualification_before_its_scheme_version_is_published() -> None:
+    """Issue 12: SecNumCloud 3.2 (published 2022-03-08) gives no qualification as of 2019."""
+    result = run("query", "qualifications", "--param", "scheme=secnumcloud", "--as-of", "2019-01-01")
+    assert result.returncode == 0, result.stderr
+    assert "SecNumCloud 3.2" not in result.stdout, result.stdout
+
+
 def test_query_prints_labels_and_writes_w3c_json_atomically(tmp_path: Path) -> None:
     table = run("query", "who-hosts-what", "--param", "platform=emc2", "--as-of", "2024-06-01")
     assert table.returncode == 0, table.stderr

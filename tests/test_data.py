@@ -190,3 +190,22 @@ def test_no_wikidata_link_but_the_verified_ones(kg: sovgraph.KnowledgeGraph) -> 
         ("microsoft-corporation", "http://www.wikidata.org/entity/Q2283"),
         ("gdpr", "http://www.wikidata.org/entity/Q1172506"),
     }
+
+
+def test_no_qualification_is_in_force_before_its_scheme_version_is_published(
+    kg: sovgraph.KnowledgeGraph,
+) -> None:
+    """Issue 12: SecNumCloud 3.2 was published on 2022-03-08; as of 2019 no 3.2 qualification holds."""
+    rows = kg.run("qualifications", scheme="secnumcloud", as_of="2019-01-01").column("version")
+    versions = {v.rsplit("/", 1)[-1] for v in rows if v is not None}
+    assert not {v for v in versions if v.startswith("secnumcloud-3-2")}, versions
+    later = kg.run("qualifications", scheme="secnumcloud", as_of="2026-01-01")
+    assert any(v is not None and v.endswith("/secnumcloud-3-2") for v in later.column("version"))
+
+
+def test_every_outcome_says_whether_it_closes_a_case(kg: sovgraph.KnowledgeGraph) -> None:
+    rows = kg.query(
+        "SELECT ?outcome WHERE { ?outcome skos:inScheme kind:Outcomes "
+        "FILTER NOT EXISTS { ?outcome sov:closesCase ?closes } }"
+    )
+    assert [r["outcome"].value for r in rows] == []

@@ -40,6 +40,16 @@ CASES = [
     ("sources-cloudco", "sources", {"entity": "cloudco"}),
     ("claims", "claims", {}),
     ("claims-fr", "claims", {"lang": "fr", "verdict": "kind:likely-inaccurate"}),
+    ("cases-2016", "cases", {"as_of": "2016-12-31"}),
+    ("cases-2022-06", "cases", {"as_of": "2022-06-01"}),
+    ("cases-2023-06", "cases", {"as_of": "2023-06-01"}),
+    ("cases-pending-2025", "cases", {"as_of": "2025-01-01", "state": "pending"}),
+    ("cases-data-act-2023", "cases", {"as_of": "2023-06-01", "challenged": "data-act"}),
+    ("who-hosts-what-2025-06-15-agency", "who-hosts-what", {"as_of": "2025-06-15", "platform": "agency"}),
+    ("who-hosts-what-2025-07-agency", "who-hosts-what", {"as_of": "2025-07-01", "platform": "agency"}),
+    ("exposure-agency-2025-07", "exposure", {"as_of": "2025-07-01", "platform": "agency"}),
+    ("chain-agency-2025-07", "chain", {"entity": "agency", "as_of": "2025-07-01"}),
+    ("qualifications-2026-06", "qualifications", {"as_of": "2026-06-01", "scheme": "trust"}),
 ]
 
 

@@ -39,6 +39,10 @@ WORLD = [
     ("sources", {"entity": "cloudco"}),
     ("claims", {}),
     ("claims", {"lang": "fr", "verdict": "kind:likely-inaccurate"}),
+    ("cases", {"as_of": "2023-06-01"}),
+    ("cases", {"as_of": "2025-01-01", "state": "pending"}),
+    ("who-hosts-what", {"as_of": "2025-07-01", "platform": "agency"}),
+    ("chain", {"entity": "agency", "as_of": "2025-07-01"}),
 ]
 # the checks take at most as_of
 CHECK_DAYS = ("2023-01-01", "2026-01-01")

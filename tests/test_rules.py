@@ -201,3 +201,103 @@ def test_rules_applied_once_derive_what_they_would_derive_to_a_fixpoint(root: Pa
             for r, s in zip(iterated, shipped, strict=True)
             if s.extra.get("recursive") == "false"
         )
+
+
+def _in_force(kg: sovgraph.KnowledgeGraph, slug: str) -> tuple[str | None, str | None]:
+    rows = list(
+        kg.query(
+            "SELECT ?from ?until WHERE { OPTIONAL { ?node sov:inForceFrom ?from } "
+            "OPTIONAL { ?node sov:inForceUntil ?until } }",
+            {"node": pyoxigraph_node(slug)},
+        )
+    )
+    assert len(rows) == 1, rows
+    row = rows[0]
+    return (
+        row["from"].value if row["from"] is not None else None,
+        row["until"].value if row["until"] is not None else None,
+    )
+
+
+def pyoxigraph_node(slug: str) -> pyoxigraph.NamedNode:
+    import pyoxigraph
+
+    return pyoxigraph.NamedNode(f"https://w3id.org/sovgraph/id/{slug}")
+
+
+def test_a_qualification_is_not_in_force_before_its_scheme_version_is_published(
+    root: Path, fixtures: Path
+) -> None:
+    kg = _world(root, fixtures)
+    # Trust 3 is published in 2026-02; the qualification under it has no date of its own.
+    assert _in_force(kg, "qualification-sovcloud-trust") == ("2026-02-01", None)
+    holders = {
+        r["holder"].value.rsplit("/", 1)[-1] for r in kg.run("qualifications", as_of="2026-01-01").rows
+    }
+    assert "sovcloud" not in holders
+    holders = {
+        r["holder"].value.rsplit("/", 1)[-1] for r in kg.run("qualifications", as_of="2026-02-01").rows
+    }
+    assert "sovcloud" in holders
+
+
+def test_a_relation_does_not_start_before_its_participants_are_founded(root: Path, fixtures: Path) -> None:
+    kg = _world(root, fixtures)
+    # The Agency is founded in 2025-03; its use of Nimbus is only observed (2025-06-15).
+    assert _in_force(kg, "use-agency-nimbus") == ("2025-03-01", None)
+    # Its use of SovCloud starts on 2025-04-01, after both the Agency and LocalCo exist.
+    assert _in_force(kg, "use-agency-sovcloud") == ("2025-04-01", None)
+
+
+def test_texts_start_at_entry_into_force_or_publication_and_end_when_annulled(
+    root: Path, tmp_path: Path
+) -> None:
+    extra = tmp_path / "texts.ttl"
+    extra.write_text(
+        """@prefix sov: <https://w3id.org/sovgraph/ontology#> .
+@prefix kind: <https://w3id.org/sovgraph/kind/> .
+@prefix sg: <https://w3id.org/sovgraph/id/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix schema: <https://schema.org/> .
+sg:act a sov:Law ; dcterms:date "2023-12-13"^^xsd:date ; sov:publicationDate "2023-12-22"^^xsd:date ;
+    sov:entryIntoForce "2024-01-11"^^xsd:date ; schema:validThrough "2030"^^xsd:gYear .
+sg:published-only a sov:Decision ; sov:decisionKind kind:circular ;
+    sov:publicationDate "2021-07"^^xsd:gYearMonth .
+sg:obligation a sov:Obligation ; sov:obligationOf sg:act .
+sg:reach a sov:Reach ; sov:law sg:act ; sov:reached sg:company ; schema:startDate "2020"^^xsd:gYear .
+sg:company a sov:Company .
+sg:case a sov:LegalCase ; sov:challenges sg:published-only .
+sg:annulment a sov:Decision ; sov:decisionKind kind:court-ruling ; sov:inCase sg:case ;
+    sov:outcome kind:annulled ; dcterms:date "2022-02-15"^^xsd:date .
+""",
+        encoding="utf-8",
+    )
+    kg = sovgraph.load(root, files=[*sorted((root / "ontology").glob("*.ttl")), extra])
+    assert _in_force(kg, "act") == ("2024-01-11", "2030-12-31")
+    assert _in_force(kg, "published-only") == ("2021-07-01", "2022-02-15")
+    # A dated obligation and a reach do not start before their law enters into force.
+    assert _in_force(kg, "obligation") == ("2024-01-11", None)
+    assert _in_force(kg, "reach") == ("2024-01-11", None)
+
+
+def test_a_service_use_is_exposed_through_the_control_chain_but_never_through_a_technology_supplier(
+    root: Path, fixtures: Path
+) -> None:
+    kg = _world(root, fixtures)
+    rows = kg.query(
+        "SELECT ?via ?law ?through WHERE { ?e a sov:Exposure ; sov:exposed sg:agency ; sov:via ?via ; "
+        "sov:law ?law ; sov:through ?through }"
+    )
+    found = {tuple(r[k].value.rsplit("/", 1)[-1] for k in ("via", "law", "through")) for r in rows}
+    # Nimbus is run by CloudCo, controlled by AtlantiCorp: the Data Act reaches the Agency's use of it.
+    assert ("use-agency-nimbus", "data-act", "cloudco") in found
+    # SovCloud runs AtlantiCorp's technology under licence, with no control link: only the territorial law.
+    assert {f for f in found if f[0] == "use-agency-sovcloud"} == {
+        ("use-agency-sovcloud", "privacy-law", "utopia")
+    }
+    reached = kg.query(
+        "SELECT ?reached WHERE { ?r a sov:Reach ; sov:reached ?reached "
+        "FILTER(?reached IN (sg:sovcloud, sg:localco)) }"
+    )
+    assert list(reached) == []
