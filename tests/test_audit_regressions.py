@@ -17,13 +17,13 @@ def ask(kg: sovgraph.KnowledgeGraph, query: str) -> bool:
 
 
 def values(kg: sovgraph.KnowledgeGraph, query: str) -> set[str]:
-    """The values of the single variable ?v (IRIs as slugs when they are sg: ids)."""
+    """The values of the single variable ?v (IRIs as their last segment: sg: slugs, kind: concepts)."""
     found = set()
     for row in kg.query(query):
         term = row["v"]
         value = term.value
-        if isinstance(term, pyoxigraph.NamedNode) and value.startswith(ID):
-            value = value[len(ID) :]
+        if isinstance(term, pyoxigraph.NamedNode):
+            value = value[len(ID) :] if value.startswith(ID) else value.rsplit("/", 1)[-1]
         found.add(value)
     return found
 
@@ -38,3 +38,18 @@ def test_emc2_hosting_has_no_start_date_taken_from_the_authorisation_year(kg: so
         "cnil-deliberation-2023-146"
     }
     assert values(kg, "SELECT ?v WHERE { sg:hosting-emc2-azure sov:inForceFrom ?v }") == {"2023-12-21"}
+
+
+# --- data/laws.ttl: the FISA 702 reach nodes are inferences -----------------------------------------
+
+
+def test_fisa_702_reach_nodes_are_not_verified_in_source(kg: sovgraph.KnowledgeGraph) -> None:
+    for node in ("reach-fisa-702-microsoft-corporation", "reach-fisa-702-microsoft-azure"):
+        assert values(kg, f"SELECT ?v WHERE {{ sg:{node} sov:confidence ?v }}") == {"believed-but-unverified"}
+        notes = values(kg, f"SELECT ?v WHERE {{ sg:{node} sov:note ?v }}")
+        assert any("Inférence" in n for n in notes) and any("An inference" in n for n in notes), node
+    # Nothing derived from them is stronger than they are.
+    assert not ask(
+        kg,
+        "ASK { ?e a sov:Exposure ; sov:law sg:fisa-702 ; sov:confidence kind:verified-in-source }",
+    )
