@@ -53,3 +53,16 @@ def test_fisa_702_reach_nodes_are_not_verified_in_source(kg: sovgraph.KnowledgeG
         kg,
         "ASK { ?e a sov:Exposure ; sov:law sg:fisa-702 ; sov:confidence kind:verified-in-source }",
     )
+
+
+# --- data/decisions.ttl: the 2025 interim tender is what was cancelled -----------------------------
+
+
+def test_the_cancelled_outcome_is_on_the_2025_interim_tender(kg: sovgraph.KnowledgeGraph) -> None:
+    assert values(kg, "SELECT ?v WHERE { sg:hdh-intercalaire-tender-2025 sov:outcome ?v }") == {"cancelled"}
+    assert values(kg, "SELECT ?v WHERE { sg:hdh-secnumcloud-host-decision-2026 sov:outcome ?v }") == set()
+    # The February 2026 decision is still the act that ends it, and the tender is not in force after.
+    assert ask(kg, "ASK { sg:hdh-secnumcloud-host-decision-2026 sov:updates sg:hdh-intercalaire-tender-2025 }")
+    rows = kg.run("decisions", entity="hdh-intercalaire-tender-2025", as_of="2026-03-01").rows
+    own = [r for r in rows if r["decision"].value == ID + "hdh-intercalaire-tender-2025"]
+    assert [r["status"].value for r in own] == ["expired"]
