@@ -66,3 +66,13 @@ def test_the_cancelled_outcome_is_on_the_2025_interim_tender(kg: sovgraph.Knowle
     rows = kg.run("decisions", entity="hdh-intercalaire-tender-2025", as_of="2026-03-01").rows
     own = [r for r in rows if r["decision"].value == ID + "hdh-intercalaire-tender-2025"]
     assert [r["status"].value for r in own] == ["expired"]
+
+
+# --- data/institutions.ttl: no unsourced gloss in a label -------------------------------------------
+
+
+def test_saint_joseph_label_says_only_what_the_source_supports(kg: sovgraph.KnowledgeGraph) -> None:
+    assert values(kg, "SELECT ?v WHERE { sg:fondation-hopital-saint-joseph rdfs:label ?v }") == {
+        "Fondation hôpital Saint-Joseph"
+    }
+    assert not ask(kg, 'ASK { ?x rdfs:label ?l . FILTER(CONTAINS(?l, "Paris hospital")) }')
