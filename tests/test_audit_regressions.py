@@ -31,7 +31,9 @@ def values(kg: sovgraph.KnowledgeGraph, query: str) -> set[str]:
 # --- data/hosting.ttl: EMC2's hosting has no known go-live ----------------------------------------
 
 
-def test_emc2_hosting_has_no_start_date_taken_from_the_authorisation_year(kg: sovgraph.KnowledgeGraph) -> None:
+def test_emc2_hosting_has_no_start_date_taken_from_the_authorisation_year(
+    kg: sovgraph.KnowledgeGraph,
+) -> None:
     assert values(kg, "SELECT ?v WHERE { sg:hosting-emc2-azure schema:startDate ?v }") == set()
     # The authorising decision carries the date, and as-of questions start the hosting there.
     assert values(kg, "SELECT ?v WHERE { sg:hosting-emc2-azure sov:authorisedBy ?v }") == {
@@ -62,7 +64,9 @@ def test_the_cancelled_outcome_is_on_the_2025_interim_tender(kg: sovgraph.Knowle
     assert values(kg, "SELECT ?v WHERE { sg:hdh-intercalaire-tender-2025 sov:outcome ?v }") == {"cancelled"}
     assert values(kg, "SELECT ?v WHERE { sg:hdh-secnumcloud-host-decision-2026 sov:outcome ?v }") == set()
     # The February 2026 decision is still the act that ends it, and the tender is not in force after.
-    assert ask(kg, "ASK { sg:hdh-secnumcloud-host-decision-2026 sov:updates sg:hdh-intercalaire-tender-2025 }")
+    assert ask(
+        kg, "ASK { sg:hdh-secnumcloud-host-decision-2026 sov:updates sg:hdh-intercalaire-tender-2025 }"
+    )
     rows = kg.run("decisions", entity="hdh-intercalaire-tender-2025", as_of="2026-03-01").rows
     own = [r for r in rows if r["decision"].value == ID + "hdh-intercalaire-tender-2025"]
     assert [r["status"].value for r in own] == ["expired"]
@@ -76,3 +80,35 @@ def test_saint_joseph_label_says_only_what_the_source_supports(kg: sovgraph.Know
         "Fondation hôpital Saint-Joseph"
     }
     assert not ask(kg, 'ASK { ?x rdfs:label ?l . FILTER(CONTAINS(?l, "Paris hospital")) }')
+
+
+# --- Microsoft Ireland is not resolved to Microsoft Ireland Operations Limited -----------------------
+
+
+def test_relations_whose_sources_say_only_microsoft_ireland_name_that_entity(
+    kg: sovgraph.KnowledgeGraph,
+) -> None:
+    # EMC2's hosting sub-processor and the HDS certification: the sources say "Microsoft Ireland".
+    assert values(kg, "SELECT ?v WHERE { sg:hosting-emc2-azure sov:provider ?v }") == {"microsoft-ireland"}
+    assert values(
+        kg, "SELECT ?v WHERE { sg:qualification-microsoft-ireland-operations-hds sov:holder ?v }"
+    ) == {"microsoft-ireland"}
+    assert values(kg, "SELECT ?v WHERE { sg:microsoft-ireland sov:incorporatedIn ?v }") == {"ireland"}
+    assert ask(
+        kg,
+        "ASK { ?c a sov:Control ; sov:controlled sg:microsoft-ireland ;"
+        " sov:controller sg:microsoft-corporation }",
+    )
+    # The named company keeps only what its own source (the 2020 HDH contract) supports.
+    assert values(kg, "SELECT ?v WHERE { sg:hosting-hdh-azure sov:provider ?v }") == {
+        "microsoft-ireland-operations"
+    }
+    assert values(kg, "SELECT ?v WHERE { sg:contract-hdh-microsoft-2020 sov:decidedBy ?v }") >= {
+        "microsoft-ireland-operations"
+    }
+    assert "Microsoft Ireland" not in values(
+        kg, "SELECT ?v WHERE { sg:microsoft-ireland-operations skos:altLabel ?v }"
+    )
+    assert values(kg, "SELECT ?v WHERE { sg:microsoft-ireland-operations dcterms:source ?v }") == {
+        "src-legalplanet-hdh"
+    }
