@@ -112,3 +112,24 @@ def test_relations_whose_sources_say_only_microsoft_ireland_name_that_entity(
     assert values(kg, "SELECT ?v WHERE { sg:microsoft-ireland-operations dcterms:source ?v }") == {
         "src-legalplanet-hdh"
     }
+
+
+# --- data/certifications.ttl: Docaposte's and Worldline's "granted" are not established ---------------
+
+
+def test_docaposte_and_worldline_secnumcloud_are_not_recorded_as_established(
+    kg: sovgraph.KnowledgeGraph,
+) -> None:
+    assert values(kg, "SELECT ?v WHERE { sg:qualification-docaposte-secnumcloud-3-2 sov:confidence ?v }") == {
+        "believed-but-unverified"
+    }
+    assert values(kg, "SELECT ?v WHERE { sg:qualification-worldline-secnumcloud sov:confidence ?v }") == {
+        "seed-stated"
+    }
+    established = kg.query(
+        "SELECT ?h WHERE { ?q a sov:Qualification ; sov:holder ?h ; sov:scheme sg:secnumcloud ;"
+        " sov:qualificationStatus kind:granted ; sov:confidence kind:verified-in-source }"
+    )
+    holders = {row["h"].value.rsplit("/", 1)[-1] for row in established}
+    assert holders.isdisjoint({"docaposte", "worldline"})
+    assert "outscale-iaas" in holders

@@ -124,10 +124,12 @@ def test_q12_which_services_hold_a_granted_secnumcloud_3_2_qualification(kg: sov
         r["holder"].value.rsplit("/", 1)[-1]
         for r in rows
         if r["status"].value == KIND + "granted"
+        and r["confidence"].value == KIND + "verified-in-source"
         and r["version"]
         and r["version"].value.endswith("secnumcloud-3-2")
     }
-    assert granted_32 == {"docaposte", "outscale-iaas", "s3ns-premi3ns"}
+    # Docaposte is only listed among providers "offering SecNumCloud 3.2 guarantees" (audit, issue 12).
+    assert granted_32 == {"outscale-iaas", "s3ns-premi3ns"}
 
 
 def test_q13_is_bleu_qualified_secnumcloud_no_in_progress(kg: sovgraph.KnowledgeGraph) -> None:
