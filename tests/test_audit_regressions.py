@@ -133,3 +133,13 @@ def test_docaposte_and_worldline_secnumcloud_are_not_recorded_as_established(
     holders = {row["h"].value.rsplit("/", 1)[-1] for row in established}
     assert holders.isdisjoint({"docaposte", "worldline"})
     assert "outscale-iaas" in holders
+
+
+# --- data/laws.ttl: loi 78-17's date, from its Légifrance source ---------------------------------------
+
+
+def test_loi_78_17_carries_its_date(kg: sovgraph.KnowledgeGraph) -> None:
+    assert values(kg, "SELECT ?v WHERE { sg:loi-78-17 dcterms:date ?v }") == {"1978-01-06"}
+    assert "src-legifrance-cniltext000049057224" in values(
+        kg, "SELECT ?v WHERE { sg:loi-78-17 dcterms:source ?v }"
+    )
