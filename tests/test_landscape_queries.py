@@ -15,6 +15,7 @@ import pytest
 from test_queries import GOLDEN, canonical
 
 import sovgraph
+from sovgraph.namespaces import ID, KIND
 from sovgraph.results import to_tsv
 
 # (golden file, query, parameters) over world.ttl + landscape.ttl. The invented world's union is sg:union.
@@ -31,6 +32,12 @@ CASES = [
         "non-eu-dependence-2024-utopia",
         "non-eu-dependence",
         {"as_of": "2024-06-01", "union": "union", "within": "utopia"},
+    ),
+    ("requirements-2026", "requirements", {"as_of": "2026-01-01"}),
+    (
+        "requirements-2022-granted",
+        "requirements",
+        {"as_of": "2022-06-01", "by": "privacy-law", "held_status": "kind:granted", "lang": "fr"},
     ),
 ]
 QUERIES = {name for _, name, _ in CASES}
@@ -95,3 +102,20 @@ def test_who_hosts_what_by_country_gives_the_bodys_country(kg: sovgraph.Knowledg
     assert [(slug(r["country"]), slug(r["body"]), r["dependency"].value) for r in emc2] == [
         ("france", "health-data-hub", "hosting")
     ]
+
+
+def test_what_sren_article_31_requires_and_who_holds_it(kg: sovgraph.KnowledgeGraph) -> None:
+    rows = kg.run("requirements", by="loi-sren", held_status="kind:granted", as_of="2026-01-01").rows
+    assert {slug(r["text"]) for r in rows} == {"loi-sren-art-31"}
+    assert {slug(r["scheme"]) for r in rows} == {"secnumcloud"}
+    verified = {slug(r["holder"]) for r in rows if r["confidence"].value == KIND + "verified-in-source"}
+    assert {"outscale-iaas", "s3ns-premi3ns"} <= verified
+    assert "docaposte" not in verified and "microsoft-corporation" not in verified
+
+
+def test_no_sren_requirement_before_the_act(kg: sovgraph.KnowledgeGraph) -> None:
+    rows = kg.run("requirements", by="loi-sren", as_of="2024-01-01").rows
+    assert rows == []
+    # The 2021 circular already required SecNumCloud.
+    earlier = kg.run("requirements", as_of="2022-01-01").rows
+    assert {r["text"].value for r in earlier} == {ID + "circular-6282-sg"}
