@@ -158,6 +158,20 @@ def test_f067_the_hdh_led_the_ehds2_pilot(kg: sovgraph.KnowledgeGraph) -> None:
     assert ask(kg, "ASK { ?m sov:member sg:ema ; sov:organisation sg:ehds2-pilot }")
 
 
+def test_f067_the_ecdc_is_a_partner_of_the_ehds2_pilot_as_a_triple(kg: sovgraph.KnowledgeGraph) -> None:
+    # Its participation used to sit only in the pilot's note.
+    rows = kg.query(
+        "SELECT ?start ?end WHERE { ?m a sov:Membership ; sov:member sg:ecdc ;"
+        " sov:organisation sg:ehds2-pilot ; sov:role kind:participant ;"
+        " schema:startDate ?start ; schema:endDate ?end ; dcterms:source ?s }"
+    )
+    assert {(r["start"].value, r["end"].value) for r in rows} == {("2022-09", "2024-09")}
+    assert values(kg, "SELECT ?v WHERE { sg:ecdc rdfs:label ?v }") == {
+        "Centre européen de prévention et de contrôle des maladies",
+        "European Centre for Disease Prevention and Control",
+    }
+
+
 def test_f068_f069_darwin_eu_its_founders_and_coordination_centre(kg: sovgraph.KnowledgeGraph) -> None:
     assert values(kg, "SELECT ?v WHERE { sg:darwin-eu sov:foundingDate ?v }") == {"2022-02-09"}
     founders = values(
