@@ -105,7 +105,9 @@ def test_q10_who_challenged_the_deliberation_and_what_came_of_it(kg: sovgraph.Kn
         for r in rows.rows
         if r["challenges"]
     }
-    assert rulings == {"ce-order-492369": "rejected", "ce-decision-2024-11-19-emc2": "rejected"}
+    # The interim order refused the suspension and left the case pending; the ruling dismissed it on the merits
+    # (both read "rejected" before the court cases of issue 12: that closed the case in March 2024).
+    assert rulings == {"ce-order-492369": "suspension-refused", "ce-decision-2024-11-19-emc2": "dismissed"}
     assert ask(kg, "ASK { ?order sov:applicant ?a }", order="ce-order-492369", a="clever-cloud")
 
 
@@ -297,3 +299,56 @@ def test_q29_is_any_platform_hosted_on_a_secnumcloud_qualified_service_no(
 
 def test_q30_was_emc2_exposed_to_the_cloud_act_at_the_start_of_2023_no(kg: sovgraph.KnowledgeGraph) -> None:
     assert kg.run("exposure", platform="emc2", law="cloud-act", as_of="2023-01-01").rows == []
+
+
+# "Pending on D" (issue 12): filed on or before D, and no decision given in the case on or before D has an
+# outcome that closes it (sov:closesCase). A partial date counts from its first day.
+PENDING = """
+SELECT ?case WHERE {
+    sg:dossier-emc2-hdh-azure sov:involves ?case . ?case a sov:LegalCase ; sov:filedOn ?filed .
+    FILTER(CONCAT(STR(?filed), SUBSTR("0000-01-01", STRLEN(STR(?filed)) + 1)) <= ?day)
+    FILTER NOT EXISTS {
+        ?decision sov:inCase ?case ; dcterms:date ?date ; sov:outcome/sov:closesCase true .
+        FILTER(CONCAT(STR(?date), SUBSTR("0000-01-01", STRLEN(STR(?date)) + 1)) <= ?day)
+    }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("day", "pending"),
+    [
+        # No case of the seed dossier was open: the 2020 interim applications were closed by their orders, the
+        # EMC2 actions were not yet lodged (9 February 2024).
+        ("2024-01-01", set()),
+        # The EMC2 actions: lodged, the suspension refused on 22 March 2024, not yet decided on the merits.
+        ("2024-06-01", {"case-ce-emc2-491644"}),
+        # EMC2 dismissed on 19 November 2024; Clever Cloud's action on the HDH (lodged 29 June 2024) still open.
+        ("2025-01-01", {"case-ce-495606"}),
+        # Decided on 25 June 2025. The DARWIN EU case has no known filing date: never counted as pending.
+        ("2025-07-01", set()),
+    ],
+)
+def test_q31_which_cases_of_the_seed_dossier_were_pending(
+    kg: sovgraph.KnowledgeGraph, day: str, pending: set[str]
+) -> None:
+    rows = kg.query(PENDING, {"day": pyoxigraph.Literal(day)})
+    assert {r["case"].value.rsplit("/", 1)[-1] for r in rows} == pending
+
+
+def test_q32_what_came_of_the_emc2_case_and_who_brought_it(kg: sovgraph.KnowledgeGraph) -> None:
+    rows = kg.query(
+        "SELECT ?decision ?date ?outcome WHERE { ?decision sov:inCase sg:case-ce-emc2-491644 ;"
+        " dcterms:date ?date ; sov:outcome ?outcome } ORDER BY ?date"
+    )
+    assert [
+        (r["decision"].value.rsplit("/", 1)[-1], r["date"].value, r["outcome"].value.rsplit("/", 1)[-1])
+        for r in rows
+    ] == [
+        ("ce-order-492369", "2024-03-22", "suspension-refused"),
+        ("ce-decision-2024-11-19-emc2", "2024-11-19", "dismissed"),
+    ]
+    assert ask(kg, "ASK { ?case sov:applicant ?a ; sov:challenges ?act }", case="case-ce-emc2-491644",
+               a="isoc-france", act="cnil-deliberation-2023-146")
+    # No appeal: the Conseil d'État rules at first and last instance.
+    assert not ask(kg, "ASK { ?appeal sov:appealOf ?case }", case="case-ce-emc2-491644")
