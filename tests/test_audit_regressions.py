@@ -324,3 +324,21 @@ def test_case_numbers_and_filing_dates_only_where_sourced(kg: sovgraph.Knowledge
         ("case-ce-emc2-491644", "2024-02-09"),
         ("case-ce-495606", "2024-06-29"),
     }
+
+
+# --- data/hosting.ttl: the HDH's Netherlands location was only observed in 2020 -----------------------
+
+
+def test_hdh_hosting_asserts_no_location_over_its_period(kg: sovgraph.KnowledgeGraph) -> None:
+    # The location "as of 2020" (F055) was a sov:location of a hosting running from 2020 with no end, so it
+    # read as the location up to 2026. No relation with a period may carry it.
+    assert values(kg, "SELECT ?v WHERE { sg:hosting-hdh-azure sov:location ?v }") == set()
+    assert values(kg, "SELECT ?v WHERE { sg:hosting-hdh-azure schema:startDate ?v }") == {"2020"}
+    assert not ask(
+        kg,
+        "ASK { ?h a sov:Hosting ; sov:hosted sg:health-data-hub-platform ; sov:location sg:netherlands ;"
+        " schema:startDate|schema:endDate|schema:validFrom|schema:validThrough ?d }",
+    )
+    for day in ("2021-06-01", "2025-06-01"):
+        rows = kg.run("who-hosts-what", platform="health-data-hub-platform", as_of=day)
+        assert rows.rows and not any(r["location"] for r in rows.rows)
