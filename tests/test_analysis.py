@@ -242,8 +242,9 @@ def test_impact_refuses_what_it_cannot_do(world: sovgraph.KnowledgeGraph) -> Non
 
 def test_moving_the_health_data_hub_to_a_secnumcloud_provider(kg: sovgraph.KnowledgeGraph) -> None:
     """If the Health Data Hub platform moved from Azure to PREMI3NS (S3NS, SecNumCloud 3.2 qualified in
-    December 2025), which exposures disappear? Every US one. No territorial exposure is kept: the platform's
-    data were only observed in the Netherlands in 2020, so no location is asserted for 2026 (audit, issue 12)."""
+    December 2025), which exposures disappear? Every US one. No territorial exposure is kept: the
+    platform's data were only observed in the Netherlands in 2020, so no location is asserted for 2026
+    (audit, issue 12)."""
     result = impact.impact(
         kg,
         "microsoft-azure",

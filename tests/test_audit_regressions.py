@@ -294,7 +294,9 @@ def test_party_memberships_and_a_ministers_portfolio(kg: sovgraph.KnowledgeGraph
 
 def test_every_conseil_detat_decision_of_the_seed_is_given_in_a_case(kg: sovgraph.KnowledgeGraph) -> None:
     decisions = values(kg, "SELECT ?v WHERE { ?v a sov:Decision ; sov:decidedBy sg:conseil-etat }")
-    in_case = values(kg, "SELECT ?v WHERE { ?v a sov:Decision ; sov:decidedBy sg:conseil-etat ; sov:inCase ?c }")
+    in_case = values(
+        kg, "SELECT ?v WHERE { ?v a sov:Decision ; sov:decidedBy sg:conseil-etat ; sov:inCase ?c }"
+    )
     assert decisions == in_case
     assert len(decisions) == 6
 
@@ -307,13 +309,18 @@ def test_the_emc2_interim_order_no_longer_closes_the_case_in_march_2024(kg: sovg
         "SELECT ?v WHERE { ?v sov:inCase sg:case-ce-emc2-491644 ; sov:outcome/sov:closesCase true }",
     )
     assert closing == {"ce-decision-2024-11-19-emc2"}
-    assert values(kg, "SELECT ?v WHERE { sg:ce-decision-2024-11-19-emc2 dcterms:identifier ?v }") == {"491644"}
+    assert values(kg, "SELECT ?v WHERE { sg:ce-decision-2024-11-19-emc2 dcterms:identifier ?v }") == {
+        "491644"
+    }
     assert values(kg, "SELECT ?v WHERE { sg:case-ce-emc2-491644 sov:filedOn ?v }") == {"2024-02-09"}
 
 
 def test_case_numbers_and_filing_dates_only_where_sourced(kg: sovgraph.KnowledgeGraph) -> None:
     # The DARWIN EU case's action on the merits is not identified by its source: no number, no date.
-    assert values(kg, "SELECT ?v WHERE { sg:case-ce-darwin-eu-2025-014 dcterms:identifier|sov:filedOn ?v }") == set()
+    assert (
+        values(kg, "SELECT ?v WHERE { sg:case-ce-darwin-eu-2025-014 dcterms:identifier|sov:filedOn ?v }")
+        == set()
+    )
     filed = {
         (r["case"].value.rsplit("/", 1)[-1], r["filed"].value)
         for r in kg.query("SELECT ?case ?filed WHERE { ?case a sov:LegalCase ; sov:filedOn ?filed }")

@@ -107,8 +107,8 @@ def test_q10_who_challenged_the_deliberation_and_what_came_of_it(kg: sovgraph.Kn
         for r in rows.rows
         if r["challenges"]
     }
-    # The interim order refused the suspension and left the case pending; the ruling dismissed it on the merits
-    # (both read "rejected" before the court cases of issue 12: that closed the case in March 2024).
+    # The interim order refused the suspension and left the case pending; the ruling dismissed it on the
+    # merits (both read "rejected" before the court cases of issue 12: that closed the case in March 2024).
     assert rulings == {"ce-order-492369": "suspension-refused", "ce-decision-2024-11-19-emc2": "dismissed"}
     assert ask(kg, "ASK { ?order sov:applicant ?a }", order="ce-order-492369", a="clever-cloud")
 
@@ -303,8 +303,8 @@ def test_q30_was_emc2_exposed_to_the_cloud_act_at_the_start_of_2023_no(kg: sovgr
     assert kg.run("exposure", platform="emc2", law="cloud-act", as_of="2023-01-01").rows == []
 
 
-# "Pending on D" (issue 12): filed on or before D, and no decision given in the case on or before D has an
-# outcome that closes it (sov:closesCase). A partial date counts from its first day.
+# "Pending on D" (issue 12): filed on or before D, and no decision given in the case on or before D has
+# an outcome that closes it (sov:closesCase). A partial date counts from its first day.
 PENDING = """
 SELECT ?case WHERE {
     sg:dossier-emc2-hdh-azure sov:involves ?case . ?case a sov:LegalCase ; sov:filedOn ?filed .
@@ -325,7 +325,7 @@ SELECT ?case WHERE {
         ("2024-01-01", set()),
         # The EMC2 actions: lodged, the suspension refused on 22 March 2024, not yet decided on the merits.
         ("2024-06-01", {"case-ce-emc2-491644"}),
-        # EMC2 dismissed on 19 November 2024; Clever Cloud's action on the HDH (lodged 29 June 2024) still open.
+        # EMC2 dismissed on 19 November 2024; Clever Cloud's HDH action (lodged 29 June 2024) still open.
         ("2025-01-01", {"case-ce-495606"}),
         # Decided on 25 June 2025. The DARWIN EU case has no known filing date: never counted as pending.
         ("2025-07-01", set()),
@@ -350,7 +350,12 @@ def test_q32_what_came_of_the_emc2_case_and_who_brought_it(kg: sovgraph.Knowledg
         ("ce-order-492369", "2024-03-22", "suspension-refused"),
         ("ce-decision-2024-11-19-emc2", "2024-11-19", "dismissed"),
     ]
-    assert ask(kg, "ASK { ?case sov:applicant ?a ; sov:challenges ?act }", case="case-ce-emc2-491644",
-               a="isoc-france", act="cnil-deliberation-2023-146")
+    assert ask(
+        kg,
+        "ASK { ?case sov:applicant ?a ; sov:challenges ?act }",
+        case="case-ce-emc2-491644",
+        a="isoc-france",
+        act="cnil-deliberation-2023-146",
+    )
     # No appeal: the Conseil d'État rules at first and last instance.
     assert not ask(kg, "ASK { ?appeal sov:appealOf ?case }", case="case-ce-emc2-491644")
