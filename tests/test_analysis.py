@@ -242,7 +242,9 @@ def test_impact_refuses_what_it_cannot_do(world: sovgraph.KnowledgeGraph) -> Non
 
 def test_moving_the_health_data_hub_to_a_secnumcloud_provider(kg: sovgraph.KnowledgeGraph) -> None:
     """If the Health Data Hub platform moved from Azure to PREMI3NS (S3NS, SecNumCloud 3.2 qualified in
-    December 2025), which exposures disappear? Every US one; the GDPR's (territory) stays."""
+    December 2025), which exposures disappear? Every US one. No territorial exposure is kept: the
+    platform's data were only observed in the Netherlands in 2020, so no location is asserted for 2026
+    (audit, issue 12)."""
     result = impact.impact(
         kg,
         "microsoft-azure",
@@ -259,7 +261,7 @@ def test_moving_the_health_data_hub_to_a_secnumcloud_provider(kg: sovgraph.Knowl
         ("health-data-hub-platform", "fisa-702", "service-provider-status", "microsoft-corporation"),
     }
     assert result.gained == ()
-    assert keys(result.kept) == {("health-data-hub-platform", "gdpr", "territory", "netherlands")}
+    assert keys(result.kept) == set()
     assert (
         len(result.changes) == 1
         and "(now service: PREMI3NS (S3NS offer); provider: S3NS)" in result.changes[0]
