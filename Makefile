@@ -41,7 +41,7 @@ docs: setup
 
 ## golden: regenerate the golden query results (review the diff of tests/golden/ like code)
 golden: setup
-	SOVGRAPH_REGEN_GOLDEN=1 $(BIN)/pytest -q tests/test_queries.py
+	SOVGRAPH_REGEN_GOLDEN=1 $(BIN)/pytest -q tests/test_queries.py tests/test_landscape_queries.py
 
 ## bench: sovgraph vs raw pyoxigraph vs rdflib (ARGS=--quick: under 2 minutes); writes benchmarks/results/
 bench: setup

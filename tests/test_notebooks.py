@@ -15,8 +15,8 @@ from nbclient import NotebookClient
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_three_notebooks() -> None:
-    assert len(NOTEBOOKS) == 3, NOTEBOOKS
+def test_there_are_four_notebooks() -> None:
+    assert len(NOTEBOOKS) == 4, NOTEBOOKS
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

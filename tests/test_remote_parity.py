@@ -39,6 +39,14 @@ WORLD = [
     ("sources", {"entity": "cloudco"}),
     ("claims", {}),
     ("claims", {"lang": "fr", "verdict": "kind:likely-inaccurate"}),
+    ("who-hosts-what-by-country", {"as_of": "2022-01-01"}),
+    ("who-hosts-what-by-country", {"as_of": "2024-06-01", "within": "arcadia"}),
+    ("non-eu-dependence", {"as_of": "2023-06-01", "union": "union"}),
+    ("requirements", {"as_of": "2026-01-01"}),
+    (
+        "requirements",
+        {"as_of": "2022-06-01", "by": "privacy-law", "held_status": "kind:granted", "lang": "fr"},
+    ),
 ]
 # the checks take at most as_of
 CHECK_DAYS = ("2023-01-01", "2026-01-01")
@@ -70,7 +78,11 @@ def _pair(kg: sovgraph.KnowledgeGraph, root: Path) -> Iterator[Pair]:
 
 @pytest.fixture(scope="module")
 def world(root: Path, fixtures: Path) -> Iterator[Pair]:
-    files = [*sorted((root / "ontology").glob("*.ttl")), fixtures / "queries" / "world.ttl"]
+    files = [
+        *sorted((root / "ontology").glob("*.ttl")),
+        fixtures / "queries" / "world.ttl",
+        fixtures / "queries" / "landscape.ttl",  # the landscape queries' public bodies and requirements
+    ]
     yield from _pair(sovgraph.load(root, files=files), root)
 
 

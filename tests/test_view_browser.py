@@ -25,7 +25,7 @@ from sovgraph.render import HIGHLIGHT_COLOUR, html
 
 SG = "https://w3id.org/sovgraph/id/"
 AS_OF = "2025-01-01"
-CHAIN = ["emc2", "microsoft-azure", "microsoft-ireland-operations", "microsoft-corporation"]
+CHAIN = ["emc2", "microsoft-azure", "microsoft-ireland", "microsoft-corporation"]
 ENDS = ["united-states", "cloud-act", "fisa-702"]
 CHALLENGERS = ["ce-order-492369", "ce-decision-2024-11-19-emc2"]
 APPLICANTS = ["clever-cloud", "nexedi", "cnll", "open-internet-project", "isoc-france"]
@@ -87,9 +87,10 @@ def test_emc2_chain_is_highlighted_among_the_decisions(
     )
     assert {r.removeprefix(SG) for r in rulings} == set(CHALLENGERS)
     # The tooltip text as the page set it (hovering in this dense graph is left to the small hostile page).
-    tooltip = opened.js(f"() => network.body.data.nodes.get('{SG}microsoft-ireland-operations').title")
+    tooltip = opened.js(f"() => network.body.data.nodes.get('{SG}microsoft-ireland').title")
     assert (
-        "Class: Company (sov:Company)" in tooltip and "name: Microsoft Ireland Operations Limited" in tooltip
+        "Class: Company (sov:Company)" in tooltip
+        and "name: Microsoft Ireland (Microsoft's Irish subsidiary, exact company not identified)" in tooltip
     )
     assert_clean(opened)
 
