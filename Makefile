@@ -37,7 +37,7 @@ typecheck: setup
 
 ## docs: regenerate queries/README.md from the query headers
 docs: setup
-	$(BIN)/python -m sovgraph.docs
+	$(BIN)/python -m sovgraph.tools.docs
 
 ## golden: regenerate the golden query results (review the diff of tests/golden/ like code)
 golden: setup

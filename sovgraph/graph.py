@@ -13,28 +13,28 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sovgraph.bind import bind
 from sovgraph.errors import QueryError, SovgraphError
-from sovgraph.load import LoadedFile, load_store
 from sovgraph.namespaces import GRAPH
 from sovgraph.project import Project, find_project
+from sovgraph.sparql.bind import bind
+from sovgraph.store.ingest import LoadedFile, load_store
 
 if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
 
-    from sovgraph.backend import Backend
-    from sovgraph.cache import CacheState
-    from sovgraph.library import QueryFile
-    from sovgraph.queries import Result
-    from sovgraph.rules import RuleRun
+    from sovgraph.sparql.library import QueryFile
+    from sovgraph.sparql.queries import Result
+    from sovgraph.sparql.rules import RuleRun
+    from sovgraph.store.backend import Backend
+    from sovgraph.store.cache import CacheState
     from sovgraph.validate import Report
 
 
 class KnowledgeGraph:
     """The graph: one named graph per file (and the derived graph); queries see their union by default.
 
-    Its triples live in a :class:`sovgraph.backend.Backend`: the embedded pyoxigraph store (what
+    Its triples live in a :class:`sovgraph.store.backend.Backend`: the embedded pyoxigraph store (what
     :func:`load` builds) or a remote SPARQL endpoint (what :func:`connect` opens). Queries, library
     queries and everything built on them run unchanged on both; what needs the triples themselves
     (:meth:`derive`, :meth:`validate`, :meth:`to_rdflib`, export) needs the embedded store.
@@ -48,7 +48,7 @@ class KnowledgeGraph:
         *,
         backend: Backend | None = None,
     ) -> None:
-        from sovgraph.backend import EmbeddedBackend
+        from sovgraph.store.backend import EmbeddedBackend
 
         if backend is None:
             if store is None:
@@ -75,7 +75,7 @@ class KnowledgeGraph:
     @property
     def remote(self) -> bool:
         """Whether the graph is read from a SPARQL endpoint rather than the embedded store."""
-        from sovgraph.backend import EmbeddedBackend
+        from sovgraph.store.backend import EmbeddedBackend
 
         return not isinstance(self.backend, EmbeddedBackend)
 
@@ -89,7 +89,7 @@ class KnowledgeGraph:
         """Run a SPARQL query; the prefixes of :mod:`sovgraph.namespaces` are predeclared.
 
         ``substitutions`` binds variables to RDF terms (pyoxigraph terms) in a ``VALUES`` block (see
-        :mod:`sovgraph.bind`), so values are never formatted into the query text. With ``union`` (the
+        :mod:`sovgraph.sparql.bind`), so values are never formatted into the query text. With ``union`` (the
         default) the default graph is the union of every named graph; without it, use ``GRAPH`` clauses.
         The answer is a pyoxigraph ``QuerySolutions``, ``QueryBoolean`` or ``QueryTriples`` on every backend.
         """
@@ -97,14 +97,14 @@ class KnowledgeGraph:
 
     def derive(self) -> list[RuleRun]:
         """(Re)compute the derived graph from the project's rules; returns what each rule derived."""
-        from sovgraph.library import rules
-        from sovgraph.rules import materialise
+        from sovgraph.sparql.library import rules
+        from sovgraph.sparql.rules import materialise
 
         return materialise(self.store, rules(self.project.queries_dir / "rules", self.project.root))
 
     def library(self) -> dict[str, QueryFile]:
         """The documented queries of the project's ``queries/`` folder, by name (rules excluded)."""
-        from sovgraph.library import library
+        from sovgraph.sparql.library import library
 
         return library(self.project.queries_dir, self.project.root)
 
@@ -112,9 +112,9 @@ class KnowledgeGraph:
         """Run a library query by name; parameters are checked against its header and bound as terms.
 
         ``kg.run("who-hosts-what", platform="sg:emc2", as_of="2024-06-01")`` returns a
-        :class:`sovgraph.queries.Result` whose cells carry the term and its label in ``lang``.
+        :class:`sovgraph.sparql.queries.Result` whose cells carry the term and its label in ``lang``.
         """
-        from sovgraph.queries import run
+        from sovgraph.sparql.queries import run
 
         queries = self.library()
         if name not in queries:
@@ -175,7 +175,7 @@ class KnowledgeGraph:
 def _remote_files(graphs: Mapping[str, int], project: Project) -> list[LoadedFile]:
     from urllib.parse import unquote
 
-    from sovgraph.rules import DERIVED_GRAPH
+    from sovgraph.sparql.rules import DERIVED_GRAPH
 
     files = []
     for graph, triples in graphs.items():
@@ -199,20 +199,20 @@ def load(
     ``root`` is the project folder (found automatically when omitted, see :mod:`sovgraph.project`).
     ``files`` replaces the default list (the ontology files, then every file below ``data/``);
     ``extra`` adds files to it. With ``derive`` (the default) the rules of ``queries/rules/`` are applied
-    (see :mod:`sovgraph.rules`). Every file is parsed before any is loaded: a bad file raises
+    (see :mod:`sovgraph.sparql.rules`). Every file is parsed before any is loaded: a bad file raises
     :class:`sovgraph.errors.ParseError` (or another :class:`sovgraph.errors.InputError`) and no graph is
     built.
 
     ``cache`` keeps the store on disk between calls (``True``: the project's default cache folder, or a
-    folder): unchanged files are neither parsed nor derived again (see :mod:`sovgraph.cache`). If the cache
-    is busy with another process, the graph is loaded in memory and ``kg.cache_state`` is ``None``.
+    folder): unchanged files are neither parsed nor derived again (see :mod:`sovgraph.store.cache`). If the
+    cache is busy with another process, the graph is loaded in memory and ``kg.cache_state`` is ``None``.
     """
 
     project = find_project(root)
     paths = [Path(f) for f in files] if files is not None else project.ontology_files() + project.data_files()
     paths += [Path(f) for f in extra]
     if cache:
-        from sovgraph.cache import IN_MEMORY_QUADS, CacheBusy, default_folder, in_memory, open_cached
+        from sovgraph.store.cache import IN_MEMORY_QUADS, CacheBusy, default_folder, in_memory, open_cached
 
         folder = default_folder(project) if cache is True else Path(cache)
         try:
@@ -247,10 +247,11 @@ def connect(
     """Open the graph held by a SPARQL 1.1 endpoint (e.g. after ``sovgraph push``); nothing is loaded.
 
     The library queries still come from the project at ``root``. The dataset of every query is named
-    explicitly (see :mod:`sovgraph.backend`); ``graphs`` fixes it instead of listing the endpoint's graphs.
+    explicitly (see :mod:`sovgraph.store.backend`); ``graphs`` fixes it instead of listing the endpoint's
+    graphs.
     """
-    from sovgraph.backend import RemoteBackend
-    from sovgraph.remote import Endpoint
+    from sovgraph.store.backend import RemoteBackend
+    from sovgraph.store.remote import Endpoint
 
     target = Endpoint(endpoint, user=user, password=password, timeout=timeout)
     return KnowledgeGraph(project=find_project(root), backend=RemoteBackend(target, graphs))

@@ -2,12 +2,12 @@
 
 The curated graphs are copied into a fresh pyoxigraph store; the change is applied there as SPARQL Updates
 (the entity and the relation nodes that name it are deleted, or the hostings that use a service or provider
-are rewritten to another one); the project's rules are applied again (:func:`sovgraph.rules.materialise`);
-and the exposures in force on the given day (library query ``exposure``) are compared before and after.
-The loaded graph is never modified.
+are rewritten to another one); the project's rules are applied again
+(:func:`sovgraph.sparql.rules.materialise`); and the exposures in force on the given day (library query
+``exposure``) are compared before and after. The loaded graph is never modified.
 
-Entities are bound into the updates as RDF terms in a ``VALUES`` block, as :mod:`sovgraph.bind` does for
-queries: never by formatting text into them.
+Entities are bound into the updates as RDF terms in a ``VALUES`` block, as :mod:`sovgraph.sparql.bind` does
+for queries: never by formatting text into them.
 
 >>> import sovgraph
 >>> result = impact(sovgraph.load(), "microsoft-azure", replace_with="s3ns-premi3ns",
@@ -91,10 +91,10 @@ def impact(
     exposures compared.
     """
     from sovgraph.graph import KnowledgeGraph
-    from sovgraph.library import rules
-    from sovgraph.network import day
-    from sovgraph.queries import parse_iri
-    from sovgraph.rules import materialise
+    from sovgraph.network.projection import day
+    from sovgraph.sparql.library import rules
+    from sovgraph.sparql.queries import parse_iri
+    from sovgraph.sparql.rules import materialise
 
     when = day(as_of)
     target = _existing(kg, parse_iri(entity, "entity"), entity)
@@ -280,7 +280,7 @@ def _labels(kg: KnowledgeGraph, iris: Sequence[str], lang: str) -> dict[str, str
     """Labels of IRIs in ``lang`` (the short IRI where none), for the description of a change."""
     import pyoxigraph
 
-    from sovgraph.queries import label_terms
+    from sovgraph.sparql.queries import label_terms
 
     found = label_terms(kg, (pyoxigraph.NamedNode(i) for i in iris), lang)
     return {iri: found.get(iri, shorten(iri)) for iri in iris}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sovgraph.errors import MissingInputError
-from sovgraph.load import rdf_files
+from sovgraph.store.ingest import rdf_files
 
 MARKER = Path("ontology") / "sovgraph.ttl"
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sovgraph.errors import ValidationError
-from sovgraph.load import parse_file
 from sovgraph.namespaces import shorten, shorten_text
+from sovgraph.store.ingest import parse_file
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -1,4 +1,4 @@
-"""Tests of the analyses (sovgraph.analysis: chains, centrality, concentration) and of the what-if
+"""Tests of the analyses (sovgraph.network.analysis: chains, centrality, concentration) and of the what-if
 (sovgraph.impact), on the invented world of tests/fixtures/queries/world.ttl (plus, where two hosted things
 must share a chain, tests/fixtures/network/shared.ttl) and on the shipped data for the EMC2 and Health Data
 Hub questions."""
@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 import sovgraph
-from sovgraph import analysis, impact
+from sovgraph import impact
 from sovgraph.errors import QueryError
-from sovgraph.network import project
+from sovgraph.network import analysis
+from sovgraph.network.projection import project
 
 SG = "https://w3id.org/sovgraph/id/"
 

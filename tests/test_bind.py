@@ -8,8 +8,8 @@ import pyoxigraph
 import pytest
 
 import sovgraph
-from sovgraph.bind import bind, bind_values
 from sovgraph.errors import QueryError
+from sovgraph.sparql.bind import bind, bind_values
 
 INJECTIONS = [
     'x" } ; DROP ALL ; SELECT * { "',

@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["sovgraph.graph", "sovgraph.queries", "sovgraph.impact", "sovgraph.render"]
+MODULES = ["sovgraph.graph", "sovgraph.sparql.queries", "sovgraph.impact", "sovgraph.network.render"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -13,11 +13,11 @@ from servers import oxigraph
 
 import sovgraph
 from sovgraph.cli import main as remote_main
-from sovgraph.enrich import ENRICH_GRAPH, QUERY, WDT, Enrichment, enrich, fetch, write
 from sovgraph.errors import OutputError
+from sovgraph.exchange.enrich import ENRICH_GRAPH, QUERY, WDT, Enrichment, enrich, fetch, write
+from sovgraph.exchange.server import Server, free_port
 from sovgraph.namespaces import PREFIXES
-from sovgraph.remote import Endpoint, EndpointUnreachable
-from sovgraph.server import Server, free_port
+from sovgraph.store.remote import Endpoint, EndpointUnreachable
 
 WD = PREFIXES["wd"]
 PROV = PREFIXES["prov"]

@@ -1,6 +1,6 @@
-"""Tests of the network projection (sovgraph.network), the focused view (sovgraph.focus), the exports
-(sovgraph.interchange) and the network commands (sovgraph.cli_network), over the invented world of
-tests/fixtures/queries/world.ttl and the shipped views."""
+"""Tests of the network projection (sovgraph.network.projection), the focused view (sovgraph.network.focus),
+the exports (sovgraph.network.interchange) and the network commands (sovgraph.cli.network), over the invented
+world of tests/fixtures/queries/world.ttl and the shipped views."""
 
 from __future__ import annotations
 
@@ -17,10 +17,13 @@ import networkx as nx
 import pytest
 
 import sovgraph
-from sovgraph import cli, cli_network, focus, interchange, network
+from sovgraph import cli
+from sovgraph.cli import network as cli_network
 from sovgraph.errors import OutputError, QueryError
-from sovgraph.library import read_query
+from sovgraph.network import focus, interchange
+from sovgraph.network import projection as network
 from sovgraph.project import find_project
+from sovgraph.sparql.library import read_query
 
 SG = "https://w3id.org/sovgraph/id/"
 
@@ -407,7 +410,7 @@ def test_concentration_centrality_view_and_export_commands(
 
 def test_cli_module_imports_nothing_heavy() -> None:
     heavy = "('networkx', 'pyvis', 'pyoxigraph')"
-    code = f"import sys, sovgraph.cli_network; print(sorted(m for m in {heavy} if m in sys.modules))"
+    code = f"import sys, sovgraph.cli.network; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", out
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import sovgraph
-from sovgraph.results import to_tsv
+from sovgraph.sparql.results import to_tsv
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

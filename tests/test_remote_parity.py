@@ -14,10 +14,10 @@ import pytest
 from servers import comparable, oxigraph
 
 import sovgraph
-from sovgraph.library import read_query
-from sovgraph.push import push
-from sovgraph.queries import bindings
-from sovgraph.remote import Endpoint
+from sovgraph.exchange.push import push
+from sovgraph.sparql.library import read_query
+from sovgraph.sparql.queries import bindings
+from sovgraph.store.remote import Endpoint
 
 # (query, parameters) over the invented world of tests/fixtures/queries/world.ttl
 WORLD = [
@@ -79,11 +79,11 @@ def shipped(kg: sovgraph.KnowledgeGraph, root: Path) -> Iterator[Pair]:
     yield from _pair(kg, root)
 
 
-def _rows(result: sovgraph.queries.Result) -> list[tuple[str, ...]]:
+def _rows(result: sovgraph.sparql.queries.Result) -> list[tuple[str, ...]]:
     return comparable(result)
 
 
-def _labels(result: sovgraph.queries.Result) -> list[tuple[str, ...]]:
+def _labels(result: sovgraph.sparql.queries.Result) -> list[tuple[str, ...]]:
     """What a person reads: labels (fetched from the same backend) or values."""
     texts = (tuple(c.text() if c else "" for c in row.values()) for row in result.rows)
     return sorted(tuple(" ; ".join(sorted(t.split(" ; "))) for t in row) for row in texts)
@@ -150,7 +150,7 @@ def test_every_view_gives_the_same_edges_remotely(world: Pair, root: Path, day: 
 
 
 def test_the_network_projection_is_the_same_remotely(world: Pair) -> None:
-    from sovgraph import network
+    from sovgraph.network import projection as network
 
     local = network.project(world.local, as_of="2023-01-01")
     remote = network.project(world.remote, as_of="2023-01-01")

@@ -1,4 +1,4 @@
-"""Tests of sovgraph.render: the page as text first, then the page in real headless Chromium.
+"""Tests of sovgraph.network.render: the page as text first, then the page in real headless Chromium.
 
 The browser tests are marked ``browser`` (deselect with ``-m "not browser"``). Without Chromium or
 Playwright they are skipped, except on CI (env ``CI`` set) where they fail: a CI run must exercise them.
@@ -22,8 +22,8 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from sovgraph import render
 from sovgraph.errors import OutputError
+from sovgraph.network import render
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -441,7 +441,7 @@ def test_graph_over_budget_draws_without_physics(browser: Any, tmp_path: Path) -
 def test_inline_page_is_a_sandboxed_srcdoc_iframe_with_the_page_escaped() -> None:
     import networkx as nx
 
-    from sovgraph.render import inline
+    from sovgraph.network.render import inline
 
     graph = nx.MultiDiGraph(title="<b>t</b>")
     graph.add_node("https://example.org/a", label='</iframe><script>alert("x")</script>', cls="sov:Company")

@@ -17,10 +17,12 @@ import pyoxigraph
 import pytest
 
 import sovgraph
-from sovgraph import cli, cli_synth, synth
+from sovgraph import cli
+from sovgraph.cli import synth as cli_synth
 from sovgraph.errors import OutputError, ParseError, UnsupportedFormatError
-from sovgraph.load import fill_store, load_store, read_files
-from sovgraph.queries import Cell, Result
+from sovgraph.sparql.queries import Cell, Result
+from sovgraph.store.ingest import fill_store, load_store, read_files
+from sovgraph.tools import synth
 
 SYNTH = synth.SYNTH
 LATE, EARLY = "2024-06-01", "2012-06-01"

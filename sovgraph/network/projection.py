@@ -28,10 +28,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sovgraph.bind import bind_values
 from sovgraph.errors import QueryError
-from sovgraph.library import QueryFile, read_query
 from sovgraph.namespaces import SOV, shorten
+from sovgraph.sparql.bind import bind_values
+from sovgraph.sparql.library import QueryFile, read_query
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -148,7 +148,7 @@ def _rows(kg: KnowledgeGraph, query: QueryFile, params: Mapping[str, object]) ->
     """The view's rows as ``{column: term}`` (unbound columns left out), each checked to be an edge."""
     import pyoxigraph
 
-    from sovgraph.queries import bindings
+    from sovgraph.sparql.queries import bindings
 
     where = f"queries/views/{query.path.name}"
     solutions = kg.query(query.text, bindings(query, params))
@@ -254,7 +254,7 @@ def _chunked(kg: KnowledgeGraph, query: str, iris: Sequence[str]) -> Iterable[An
 
 def _nodes(kg: KnowledgeGraph, iris: Sequence[str], lang: str) -> dict[str, dict[str, Any]]:
     """Labels (both languages, display and full) and classes of each node."""
-    from sovgraph.queries import label_terms
+    from sovgraph.sparql.queries import label_terms
 
     names: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for row in _chunked(kg, _NODE_LABELS, iris):
@@ -345,7 +345,7 @@ def _term_labels(
     kg: KnowledgeGraph, rows: Sequence[tuple[str, Mapping[str, Any]]], lang: str
 ) -> dict[str, str]:
     """Labels in ``lang`` of the IRIs an edge shows as text (kind, qualifier, confidence, other columns)."""
-    from sovgraph.queries import label_terms
+    from sovgraph.sparql.queries import label_terms
 
     shown = {
         term

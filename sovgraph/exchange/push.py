@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sovgraph.namespaces import GRAPH
-from sovgraph.remote import EndpointError
+from sovgraph.store.remote import EndpointError
 
 if TYPE_CHECKING:
     from sovgraph.graph import KnowledgeGraph
-    from sovgraph.remote import Endpoint
+    from sovgraph.store.remote import Endpoint
 
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
@@ -101,7 +101,7 @@ def count(endpoint: Endpoint, graph: str) -> int:
     """The number of triples in one named graph of the endpoint."""
     import pyoxigraph
 
-    from sovgraph.bind import bind
+    from sovgraph.sparql.bind import bind
 
     rows = list(endpoint.query(bind(_COUNT, {"g": pyoxigraph.NamedNode(graph)})))
     return int(rows[0]["n"].value) if rows else 0
@@ -110,7 +110,7 @@ def count(endpoint: Endpoint, graph: str) -> int:
 def _stale(
     kg: KnowledgeGraph, endpoint: Endpoint, pushed: set[str], prune: bool, progress: Callable[[str], None]
 ) -> None:
-    from sovgraph.backend import RemoteBackend
+    from sovgraph.store.backend import RemoteBackend
 
     stale = sorted(set(RemoteBackend(endpoint).graphs()) - pushed)
     for graph in stale:

@@ -3,7 +3,7 @@
 :func:`register` adds the three commands to the ``sovgraph`` parser; :func:`add_endpoint_option` and
 :func:`open_graph` let the query commands (``query``, ``sparql``, ``explain``, ``check``, views) read
 the graph from an endpoint (``--endpoint URL`` or ``SOVGRAPH_ENDPOINT``) instead of loading the files.
-Nothing heavy is imported until a command runs. ``python -m sovgraph.cli_remote`` runs these commands alone.
+Nothing heavy is imported until a command runs.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sovgraph.errors import SovgraphError
 
 if TYPE_CHECKING:
     from sovgraph.graph import KnowledgeGraph
-    from sovgraph.remote import Endpoint
+    from sovgraph.store.remote import Endpoint
 
 Handler = Callable[[argparse.Namespace], int]
 Command = Callable[[Any, str, str, str, Handler], argparse.ArgumentParser]
@@ -158,15 +158,15 @@ def register(commands: Any, command: Command) -> None:
 
 
 def _endpoint(url: str, args: argparse.Namespace, **more: Any) -> Endpoint:
-    from sovgraph.remote import Endpoint
+    from sovgraph.store.remote import Endpoint
 
     user, password = credentials(args)
     return Endpoint(url, user=user, password=password, timeout=args.timeout, **more)
 
 
 def _push(args: argparse.Namespace) -> int:
+    from sovgraph.exchange.push import default_graph_store, push
     from sovgraph.graph import load
-    from sovgraph.push import default_graph_store, push
 
     url = endpoint_of(args)
     if url is None:
@@ -182,8 +182,8 @@ def _push(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from sovgraph.exchange.server import serve
     from sovgraph.graph import load
-    from sovgraph.server import serve
 
     kg = load(args.root, extra=args.data)
 
@@ -202,11 +202,11 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _enrich(args: argparse.Namespace) -> int:
-    from sovgraph.enrich import WIKIDATA, enrich, write
+    from sovgraph.exchange.enrich import WIKIDATA, enrich, write
     from sovgraph.graph import load
 
     kg = load(args.root, extra=args.data, derive=False)
-    from sovgraph.remote import Endpoint
+    from sovgraph.store.remote import Endpoint
 
     # a public endpoint: never send it the credentials meant for the user's own endpoint
     target = Endpoint(args.endpoint or WIKIDATA, timeout=args.timeout)
@@ -221,9 +221,3 @@ def _enrich(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
-
-
-if __name__ == "__main__":  # the same command line as `sovgraph`
-    from sovgraph.cli import main
-
-    sys.exit(main())

@@ -1,7 +1,7 @@
 """The focused view: a projection cut around an entity, its dependency chains marked, ready to render.
 
-:func:`focus_view` turns a projection (see :mod:`sovgraph.network`) into the graph that
-:func:`sovgraph.render.write_html` draws. It keeps:
+:func:`focus_view` turns a projection (see :mod:`sovgraph.network.projection`) into the graph that
+:func:`sovgraph.network.render.write_html` draws. It keeps:
 
 - the nodes within ``depth`` hops of the focus, in either direction (laws and jurisdictions are kept but
   not expanded: everything is incorporated in or reached by them);
@@ -14,7 +14,7 @@ and adds the tooltip details: full names in both languages; confidence, relation
 columns of each edge.
 
 >>> import sovgraph
->>> from sovgraph.network import project
+>>> from sovgraph.network.projection import project
 >>> page = focus_view(project(sovgraph.load(), as_of="2024-06-01"), "emc2", depth=1)
 >>> page.nodes["https://w3id.org/sovgraph/id/microsoft-corporation"]["highlight"]
 True
@@ -25,8 +25,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sovgraph.analysis import LAWS, chains_through, has_class, node_of
-from sovgraph.network import COLUMNS
+from sovgraph.network.analysis import LAWS, chains_through, has_class, node_of
+from sovgraph.network.projection import COLUMNS
 
 if TYPE_CHECKING:
     import networkx as nx

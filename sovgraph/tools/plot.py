@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sovgraph.errors import SovgraphError
 
 if TYPE_CHECKING:
-    from sovgraph.queries import Result
+    from sovgraph.sparql.queries import Result
 
 
 def _pyplot() -> Any:
@@ -96,7 +96,7 @@ def shares(values: Mapping[str, float], *, title: str = "", xlabel: str = "share
 
 
 def concentration(result: Any, *, title: str = "") -> Any:
-    """A share chart of a :func:`sovgraph.analysis.concentration` result (percent of platforms and data)."""
+    """A share chart of a :func:`sovgraph.network.analysis.concentration` result (percent of all hosted)."""
     values = {share.label: round(100 * share.share, 1) for share in result.shares}
     heading = (
         title or f"Hosted platforms and data by {result.by}, as of {result.as_of} ({result.total} in all)"

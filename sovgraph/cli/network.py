@@ -126,7 +126,7 @@ def register(commands: Any, command: Command) -> None:
 
 
 def _day_and_lang(sub: argparse.ArgumentParser) -> None:
-    from sovgraph.cli_remote import add_endpoint_option
+    from sovgraph.cli.endpoint import add_endpoint_option
 
     sub.add_argument("--as-of", metavar="YYYY-MM-DD", default="today", help="the day (default: today)")
     sub.add_argument("--lang", choices=("en", "fr"), default="en", help="language of labels (default: en)")
@@ -140,14 +140,14 @@ def _views_option(sub: argparse.ArgumentParser) -> None:
 
 
 def _load(args: argparse.Namespace) -> KnowledgeGraph:
-    from sovgraph.cli_remote import open_graph
+    from sovgraph.cli.endpoint import open_graph
 
     return open_graph(args)  # the embedded store, or --endpoint / SOVGRAPH_ENDPOINT
 
 
 def _chain(args: argparse.Namespace) -> int:
-    from sovgraph.analysis import chains, describe
-    from sovgraph.network import project
+    from sovgraph.network.analysis import chains, describe
+    from sovgraph.network.projection import project
 
     graph = project(_load(args), args.view, as_of=args.as_of, lang=args.lang)
     found = chains(graph, args.entity)
@@ -178,8 +178,8 @@ def _impact(args: argparse.Namespace) -> int:
 
 
 def _concentration(args: argparse.Namespace) -> int:
-    from sovgraph.analysis import concentration
-    from sovgraph.table import render
+    from sovgraph.network.analysis import concentration
+    from sovgraph.sparql.table import render
 
     result = concentration(_load(args), args.by, as_of=args.as_of, lang=args.lang)
     rows = [(s.label, len(s.hosted), f"{100 * s.share:.0f} %", "; ".join(s.hosted)) for s in result.shares]
@@ -189,9 +189,9 @@ def _concentration(args: argparse.Namespace) -> int:
 
 
 def _centrality(args: argparse.Namespace) -> int:
-    from sovgraph.analysis import centrality
-    from sovgraph.network import project
-    from sovgraph.table import render
+    from sovgraph.network.analysis import centrality
+    from sovgraph.network.projection import project
+    from sovgraph.sparql.table import render
 
     graph = project(_load(args), args.view, as_of=args.as_of, lang=args.lang)
     ranks = centrality(graph)[: max(args.top, 0)]
@@ -211,10 +211,10 @@ def _centrality(args: argparse.Namespace) -> int:
 
 
 def _view(args: argparse.Namespace) -> int:
-    from sovgraph.aggregate import aggregate
-    from sovgraph.focus import focus_view
-    from sovgraph.network import project
-    from sovgraph.render import write_html
+    from sovgraph.network.aggregate import aggregate
+    from sovgraph.network.focus import focus_view
+    from sovgraph.network.projection import project
+    from sovgraph.network.render import write_html
 
     graph = project(_load(args), args.view, as_of=args.as_of, lang=args.lang)
     page = aggregate(focus_view(graph, args.focus, depth=args.depth), args.max_nodes)
@@ -227,8 +227,8 @@ def _view(args: argparse.Namespace) -> int:
 
 
 def _export_network(args: argparse.Namespace) -> int:
-    from sovgraph.interchange import write_network
-    from sovgraph.network import project
+    from sovgraph.network.interchange import write_network
+    from sovgraph.network.projection import project
 
     graph = project(_load(args), args.view, as_of=args.as_of, lang=args.lang)
     for path in write_network(graph, args.format, args.output):

@@ -146,7 +146,7 @@ class Endpoint:
 
         from SPARQLWrapper import POST, SPARQLWrapper
 
-        from sovgraph import __version__
+        from sovgraph._version import __version__
 
         agent = f"sovgraph/{__version__} (https://w3id.org/sovgraph/) SPARQLWrapper"
         wrapper = SPARQLWrapper(self.url, updateEndpoint=self.update_url or self.url, agent=agent)

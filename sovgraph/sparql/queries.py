@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sovgraph.bind import bind_values
 from sovgraph.errors import QueryError
-from sovgraph.library import Param, QueryFile
 from sovgraph.namespaces import ID, PREFIXES, shorten
+from sovgraph.sparql.bind import bind_values
+from sovgraph.sparql.library import Param, QueryFile
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -75,7 +75,7 @@ class Result:
 
     def _repr_html_(self) -> str:
         """Shown as a table (labels, IRIs in tooltips) in notebooks."""
-        from sovgraph.results import to_html
+        from sovgraph.sparql.results import to_html
 
         return to_html(self)
 

@@ -1,7 +1,7 @@
 """The ``sovgraph synth`` command: write a deterministic synthetic graph (for benchmarks and scale tests).
 
 :func:`register` adds it to the main parser with the helper that gives every command ``--root`` and
-``--data`` (unused here). Nothing heavy is imported: :mod:`sovgraph.synth` loads when the command runs.
+``--data`` (unused here). Nothing heavy is imported: :mod:`sovgraph.tools.synth` loads when the command runs.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def size(text: str) -> int:
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from sovgraph.synth import FORMATS, REPORT_EVERY, write
+    from sovgraph.tools.synth import FORMATS, REPORT_EVERY, write
 
     target: int = args.triples
     show = not args.quiet and target >= 2 * REPORT_EVERY

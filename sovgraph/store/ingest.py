@@ -175,7 +175,7 @@ def load_store(paths: Sequence[Path], root: Path) -> tuple[pyoxigraph.Store, lis
     """A new store holding every file in its named graph, parsed once; raises before returning if one is bad.
 
     The store is only handed over once every file has loaded, so a bad file leaves nothing behind: this is
-    the fast way to build a graph (what :func:`sovgraph.load` needs).
+    the fast way to build a graph (what :func:`sovgraph.store.ingest` needs).
     """
     import pyoxigraph
 

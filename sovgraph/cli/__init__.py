@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sovgraph import __version__
+from sovgraph._version import __version__
 from sovgraph.errors import SovgraphError
 
 if TYPE_CHECKING:
@@ -143,10 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day for checks that depend on dates")
     check.add_argument("--lang", choices=("en", "fr"), default="en", help="language of labels")
 
-    from sovgraph.cli_network import register as register_network
-    from sovgraph.cli_remote import add_endpoint_option
-    from sovgraph.cli_remote import register as register_remote
-    from sovgraph.cli_synth import register as register_synth
+    from sovgraph.cli.endpoint import add_endpoint_option
+    from sovgraph.cli.endpoint import register as register_remote
+    from sovgraph.cli.network import register as register_network
+    from sovgraph.cli.synth import register as register_synth
 
     register_network(commands, _command)
     register_remote(commands, _command)
@@ -214,7 +214,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _load(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from sovgraph.cli_remote import open_graph
+    from sovgraph.cli.endpoint import open_graph
 
     return open_graph(args)
 
@@ -240,8 +240,8 @@ def _cached_report(kg: KnowledgeGraph) -> Report:
     state = kg.cache_state
     if state is None:
         return kg.validate()
-    from sovgraph.cache import digest, report_key
     from sovgraph.files import write_atomic
+    from sovgraph.store.cache import digest, report_key
     from sovgraph.validate import Report
 
     shapes = kg.project.shape_files()
@@ -258,8 +258,8 @@ def _cached_report(kg: KnowledgeGraph) -> Report:
 
 def _stats(args: argparse.Namespace) -> int:
     from sovgraph.namespaces import shorten
+    from sovgraph.sparql.table import render
     from sovgraph.stats import stats
-    from sovgraph.table import render
 
     kg = _load(args)
     result = stats(kg, lang=args.lang)
@@ -275,7 +275,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from sovgraph.export import export
+    from sovgraph.exchange.export import export
 
     kg = _load(args)
     data = export(kg, args.format, args.output)
@@ -298,8 +298,8 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def _queries(args: argparse.Namespace) -> int:
-    from sovgraph.library import library
     from sovgraph.project import find_project
+    from sovgraph.sparql.library import library
 
     project = find_project(args.root)
     for name, spec in library(project.queries_dir, project.root).items():
@@ -311,7 +311,7 @@ def _queries(args: argparse.Namespace) -> int:
 
 def _query(args: argparse.Namespace) -> int:
     from sovgraph.errors import QueryError
-    from sovgraph.results import format_result
+    from sovgraph.sparql.results import format_result
 
     params: dict[str, object] = {}
     for item in args.param:
@@ -334,8 +334,8 @@ def _sparql(args: argparse.Namespace) -> int:
     import pyoxigraph
 
     from sovgraph.errors import MissingInputError
-    from sovgraph.queries import Cell, Result, label_terms
-    from sovgraph.results import format_result
+    from sovgraph.sparql.queries import Cell, Result, label_terms
+    from sovgraph.sparql.results import format_result
 
     if args.file == "-":
         text = sys.stdin.read()
@@ -378,7 +378,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from sovgraph.results import to_table
+    from sovgraph.sparql.results import to_table
 
     kg = _load(args)
     checks = {n: q for n, q in kg.library().items() if n.startswith("checks/")}
@@ -395,7 +395,3 @@ def _check(args: argparse.Namespace) -> int:
             print(to_table(result))
     print(f"{len(checks)} check(s), {failed} with findings.")
     return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sovgraph.errors import QueryError
-from sovgraph.library import QueryFile
 from sovgraph.namespaces import BASE, GRAPH, PREFIXES
+from sovgraph.sparql.library import QueryFile
 
 if TYPE_CHECKING:
     import pyoxigraph

@@ -1,6 +1,6 @@
 """Documentation generated from the sources of truth: the query list from the ``#+`` headers.
 
-``python -m sovgraph.docs`` rewrites ``queries/README.md``; a test fails when it is stale.
+``python -m sovgraph.tools.docs`` rewrites ``queries/README.md``; a test fails when it is stale.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from sovgraph.library import QueryFile
-from sovgraph.rules import is_recursive
+from sovgraph.sparql.library import QueryFile
+from sovgraph.sparql.rules import is_recursive
 
 if TYPE_CHECKING:
     from sovgraph.graph import KnowledgeGraph
@@ -21,7 +21,8 @@ def queries_markdown(queries: Mapping[str, QueryFile], rules: Sequence[QueryFile
     lines = [
         "# Query library",
         "",
-        "Generated from the `#+` headers of the `.rq` files by `make docs` (`python -m sovgraph.docs`);",
+        "Generated from the `#+` headers of the `.rq` files by `make docs` "
+        "(`python -m sovgraph.tools.docs`);",
         "do not edit by hand. Run a query with",
         "`sovgraph query NAME [--param NAME=VALUE ...] [--as-of DATE]`, or from Python with",
         "`kg.run(NAME, **params)`. Derivation rules are in `rules/`, each documented in its own header.",
@@ -143,8 +144,8 @@ def _text(term: object) -> str:
 def main() -> int:
     from sovgraph.files import write_atomic
     from sovgraph.graph import load
-    from sovgraph.library import library, rules
     from sovgraph.project import find_project
+    from sovgraph.sparql.library import library, rules
 
     project = find_project()
     text = queries_markdown(

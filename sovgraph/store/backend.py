@@ -22,7 +22,7 @@ from sovgraph.errors import QueryError, SovgraphError
 from sovgraph.namespaces import GRAPH, PREFIXES, sparql_prologue
 
 if TYPE_CHECKING:
-    from sovgraph.remote import Endpoint
+    from sovgraph.store.remote import Endpoint
 
 _GRAPHS = f"""
 SELECT ?g (COUNT(*) AS ?n) WHERE {{
@@ -146,7 +146,7 @@ class RemoteBackend:
             return self._fixed
         graphs = sorted(self.graphs())
         if not graphs:
-            from sovgraph.remote import EndpointError
+            from sovgraph.store.remote import EndpointError
 
             raise EndpointError(
                 self.name,

@@ -5,7 +5,7 @@ beside the store, a changed file reloads only its own named graph, a removed fil
 the derived graph is recomputed only when a file or a rule changed. Validation reports are kept by the
 same content keys (see :func:`report_key`).
 
-Safety: files are all parsed before the store changes (as in :mod:`sovgraph.load`); a marker file is
+Safety: files are all parsed before the store changes (as in :mod:`sovgraph.store.ingest`); a marker file is
 written before the store changes and removed once the manifest is written, so an interrupted update is
 detected and the cache rebuilt from scratch next time. A lock file guards the store: readers share it
 (the store is then opened read-only, so several processes read at once), an update takes it alone; when
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from sovgraph.errors import SovgraphError
 from sovgraph.files import write_atomic
-from sovgraph.load import LoadedFile, fill_store, graph_iri, read_files
+from sovgraph.store.ingest import LoadedFile, fill_store, graph_iri, read_files
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -132,8 +132,8 @@ def open_cached(
     """The on-disk store of ``folder`` brought up to date with ``paths`` (and the project's rules)."""
     import pyoxigraph
 
-    from sovgraph.library import rules
-    from sovgraph.rules import materialise
+    from sovgraph.sparql.library import rules
+    from sovgraph.sparql.rules import materialise
 
     labels = {p: _label(p, project.root) for p in paths}
     digests = {labels[p]: digest(p) for p in paths}

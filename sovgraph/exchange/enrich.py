@@ -3,7 +3,7 @@
 For every curated entity with ``skos:exactMatch`` to a Wikidata item, a Wikidata-compatible endpoint is
 asked for the item's parent organisation (P749), country (P17), headquarters (P159), official website
 (P856), SIREN (P1616) and LEI (P1278), with the English and French labels of the values. The items are
-bound with ``VALUES`` (:func:`sovgraph.bind.bind_values`), never formatted into the text.
+bound with ``VALUES`` (:func:`sovgraph.sparql.bind.bind_values`), never formatted into the text.
 
 What comes back is written, as Wikidata states it (``wd:Q… wdt:P… value``), into its own named graph
 :data:`ENRICH_GRAPH`, in a file chosen by the user — never into ``data/`` or ``ontology/``: the triples'
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import pyoxigraph
 
     from sovgraph.graph import KnowledgeGraph
-    from sovgraph.remote import Endpoint
+    from sovgraph.store.remote import Endpoint
 
 WIKIDATA = "https://query.wikidata.org/sparql"
 ENRICH_GRAPH = GRAPH + "enrich/wikidata"
@@ -112,7 +112,7 @@ def fetch(endpoint: Endpoint, items: Sequence[str]) -> list[tuple[Any, Any, Any,
     """(item, property, value, label or None) rows from the endpoint, the items bound with VALUES."""
     import pyoxigraph
 
-    from sovgraph.bind import bind_values
+    from sovgraph.sparql.bind import bind_values
 
     rows = []
     for start in range(0, len(items), CHUNK):
@@ -147,7 +147,7 @@ def conflicts(
     """Where Wikidata's country or parent is not what the curated facts say, through their matches."""
     import pyoxigraph
 
-    from sovgraph.bind import bind_values
+    from sovgraph.sparql.bind import bind_values
 
     said: dict[tuple[str, str], set[str]] = {}
     for item, prop, value, _ in rows:
@@ -220,7 +220,7 @@ def write(kg: KnowledgeGraph, enrichment: Enrichment, output: Path) -> bytes:
     import pyoxigraph
 
     from sovgraph.files import write_atomic
-    from sovgraph.load import rdf_format
+    from sovgraph.store.ingest import rdf_format
 
     target = output.resolve()
     for folder in (kg.project.data_dir, kg.project.ontology_dir):

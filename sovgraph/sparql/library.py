@@ -10,7 +10,7 @@ A header is a block of ``#+`` lines at the top of the file::
     #+ column platform: the platform or data asset that is hosted.
 
 Parameter types: ``iri``, ``date``, ``string``, ``integer``, ``boolean``. A parameter is the SPARQL
-variable of the same name: a value binds it (see :mod:`sovgraph.bind`); an optional parameter left out
+variable of the same name: a value binds it (see :mod:`sovgraph.sparql.bind`); an optional parameter left out
 leaves the variable free, so the query enumerates every value. Any other ``key: value`` line is kept in
 :attr:`QueryFile.extra` (e.g. ``premises`` in rules, ``summary-fr``).
 """

@@ -10,8 +10,8 @@ import textwrap
 from typing import Any
 
 from sovgraph.errors import UnsupportedFormatError
-from sovgraph.queries import Cell, Result
-from sovgraph.table import render
+from sovgraph.sparql.queries import Cell, Result
+from sovgraph.sparql.table import render
 
 FORMATS = ("table", "csv", "tsv", "json", "html")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

@@ -335,7 +335,7 @@ def _replace_once(pattern: re.Pattern[str], replacement: str, page: str) -> str:
     if count != 1:
         raise OutputError(
             f"pyvis page: expected one match of {pattern.pattern!r}, found {count}; the pyvis template has "
-            f"changed and sovgraph.render must be updated before it can write a safe offline page."
+            f"changed and sovgraph.network.render must be updated before it can write a safe offline page."
         )
     return new
 
@@ -415,7 +415,7 @@ def _check_self_contained(page: str) -> None:
     if remote or "popup.innerHTML" in page:
         raise OutputError(
             f"pyvis page: it would load {remote or 'tooltips as HTML'}; sovgraph writes only self-contained, "
-            f"offline pages, so the pyvis template has changed and sovgraph.render must be updated."
+            f"offline pages, so the pyvis template has changed and sovgraph.network.render must be updated."
         )
 
 

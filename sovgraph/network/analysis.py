@@ -1,11 +1,11 @@
 """Analyses of the dependency network: chains to the laws, centrality of the actors, concentration of hosting.
 
-Chains and centrality work on a projection (see :mod:`sovgraph.network`, normally the ``dependencies``
-view); they follow only curated edges (a derived edge such as an exposure summarises a chain, it is not a
-hop of one). Concentration counts the rows of the library query ``who-hosts-what``.
+Chains and centrality work on a projection (see :mod:`sovgraph.network.projection`, normally the
+``dependencies`` view); they follow only curated edges (a derived edge such as an exposure summarises a chain,
+it is not a hop of one). Concentration counts the rows of the library query ``who-hosts-what``.
 
 >>> import sovgraph
->>> from sovgraph.network import project
+>>> from sovgraph.network.projection import project
 >>> graph = project(sovgraph.load(), "dependencies", as_of="2024-06-01")
 >>> found = chains(graph, "emc2")
 >>> any(c.text(graph) == "EMC2 → Microsoft Azure → Microsoft Ireland → Microsoft Corporation "
@@ -121,7 +121,7 @@ class Concentration:
 
 def node_of(graph: nx.MultiDiGraph, entity: str) -> str:
     """The node of ``entity`` (an IRI, ``sg:slug`` or bare slug), or a :class:`QueryError` naming it."""
-    from sovgraph.queries import parse_iri
+    from sovgraph.sparql.queries import parse_iri
 
     iri = parse_iri(entity, "entity")
     if iri not in graph:
@@ -218,7 +218,7 @@ def concentration(
     a platform hosted by two providers counts for both, so shares may add up to more than 1. A platform
     whose parent's jurisdiction is unknown counts under ``None``.
     """
-    from sovgraph.network import day
+    from sovgraph.network.projection import day
 
     if by not in BY:
         raise QueryError(f"concentration by {by!r}: choose one of {', '.join(BY)}.")
