@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from sovgraph.sparql.library import QueryFile
-    from sovgraph.sparql.queries import Result
+    from sovgraph.sparql.results import Result
     from sovgraph.sparql.rules import RuleRun
     from sovgraph.store.backend import Backend
     from sovgraph.store.cache import CacheState

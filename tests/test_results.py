@@ -8,8 +8,7 @@ import json
 
 import pyoxigraph
 
-from sovgraph.sparql.queries import Cell, Result
-from sovgraph.sparql.results import to_csv, to_json, to_table, to_tsv
+from sovgraph.sparql.results import Cell, Result, to_csv, to_json, to_table, to_tsv
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RESULT = Result(

@@ -20,7 +20,7 @@ import sovgraph
 from sovgraph import cli
 from sovgraph.cli import synth as cli_synth
 from sovgraph.errors import OutputError, ParseError, UnsupportedFormatError
-from sovgraph.sparql.queries import Cell, Result
+from sovgraph.sparql.results import Cell, Result
 from sovgraph.store.ingest import fill_store, load_store, read_files
 from sovgraph.tools import synth
 

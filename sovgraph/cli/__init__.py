@@ -334,8 +334,8 @@ def _sparql(args: argparse.Namespace) -> int:
     import pyoxigraph
 
     from sovgraph.errors import MissingInputError
-    from sovgraph.sparql.queries import Cell, Result, label_terms
-    from sovgraph.sparql.results import format_result
+    from sovgraph.sparql.queries import label_terms
+    from sovgraph.sparql.results import Cell, Result, format_result
 
     if args.file == "-":
         text = sys.stdin.read()

@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sovgraph.errors import QueryError
-from sovgraph.namespaces import ID, PREFIXES, shorten
+from sovgraph.namespaces import ID, PREFIXES
 from sovgraph.sparql.bind import bind_values
 from sovgraph.sparql.library import Param, QueryFile
+from sovgraph.sparql.results import Cell, Result
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -29,55 +29,6 @@ XSD = PREFIXES["xsd"]
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$")
 _CURIE = re.compile(r"^(?P<prefix>[A-Za-z][A-Za-z0-9_-]*):(?P<local>[A-Za-z0-9_][A-Za-z0-9_.-]*)$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One value of a result row: the RDF term, and its label when it is an IRI with one."""
-
-    term: Any  # pyoxigraph NamedNode, Literal or BlankNode
-    label: str | None = None
-
-    @property
-    def value(self) -> str:
-        """The IRI, the literal's lexical form, or the blank node's id."""
-        return str(self.term.value)
-
-    @property
-    def is_iri(self) -> bool:
-        import pyoxigraph
-
-        return isinstance(self.term, pyoxigraph.NamedNode)
-
-    def text(self) -> str:
-        """What a person reads: the label, else the short IRI, else the value."""
-        if self.label:
-            return self.label
-        return shorten(self.value) if self.is_iri else self.value
-
-    def __str__(self) -> str:
-        return self.text()
-
-
-@dataclass(frozen=True)
-class Result:
-    """The rows of a query, in the order of its SELECT; missing values are ``None``."""
-
-    columns: list[str]
-    rows: list[dict[str, Cell | None]] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def column(self, name: str) -> list[str | None]:
-        """One column's values (IRIs, lexical forms), for quick checks."""
-        return [c.value if c is not None else None for c in (row[name] for row in self.rows)]
-
-    def _repr_html_(self) -> str:
-        """Shown as a table (labels, IRIs in tooltips) in notebooks."""
-        from sovgraph.sparql.results import to_html
-
-        return to_html(self)
 
 
 def coerce(query: QueryFile, param: Param, raw: object) -> pyoxigraph.NamedNode | pyoxigraph.Literal:

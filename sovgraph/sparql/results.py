@@ -1,4 +1,5 @@
-"""Result formats: a readable terminal table (labels), and the W3C SPARQL 1.1 CSV, TSV and JSON formats."""
+"""Results: rows of labelled cells (:class:`Result`), and their formats — a readable terminal table (labels),
+the W3C SPARQL 1.1 CSV, TSV and JSON formats, an HTML table for notebooks."""
 
 from __future__ import annotations
 
@@ -7,14 +8,67 @@ import io
 import json
 import shutil
 import textwrap
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from sovgraph.errors import UnsupportedFormatError
-from sovgraph.sparql.queries import Cell, Result
+from sovgraph.namespaces import shorten
 from sovgraph.sparql.table import render
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    Term = pyoxigraph.NamedNode | pyoxigraph.Literal | pyoxigraph.BlankNode
 
 FORMATS = ("table", "csv", "tsv", "json", "html")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value of a result row: the RDF term, and its label when it is an IRI with one."""
+
+    term: Term
+    label: str | None = None
+
+    @property
+    def value(self) -> str:
+        """The IRI, the literal's lexical form, or the blank node's id."""
+        return str(self.term.value)
+
+    @property
+    def is_iri(self) -> bool:
+        import pyoxigraph
+
+        return isinstance(self.term, pyoxigraph.NamedNode)
+
+    def text(self) -> str:
+        """What a person reads: the label, else the short IRI, else the value."""
+        if self.label:
+            return self.label
+        return shorten(self.value) if self.is_iri else self.value
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+@dataclass(frozen=True)
+class Result:
+    """The rows of a query, in the order of its SELECT; missing values are ``None``."""
+
+    columns: list[str]
+    rows: list[dict[str, Cell | None]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> list[str | None]:
+        """One column's values (IRIs, lexical forms), for quick checks."""
+        return [c.value if c is not None else None for c in (row[name] for row in self.rows)]
+
+    def _repr_html_(self) -> str:
+        """Shown as a table (labels, IRIs in tooltips) in notebooks."""
+        return to_html(self)
 
 
 def format_result(result: Result, fmt: str, max_width: int | None = None) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sovgraph.errors import SovgraphError
 
 if TYPE_CHECKING:
-    from sovgraph.sparql.queries import Result
+    from sovgraph.sparql.results import Result
 
 
 def _pyplot() -> Any:

@@ -1,0 +1,76 @@
+"""The floor plan holds: no import cycle in the package, and a command line without logic of its own."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import networkx as nx
+
+PACKAGE = Path(__file__).resolve().parents[1] / "sovgraph"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imports(tree: ast.AST) -> list[str]:
+    """Every module an AST imports when it runs: module level and inside functions alike.
+
+    Imports under ``if TYPE_CHECKING:`` are left out: they never run. ``from a.b import c`` counts as an
+    import of ``a.b.c`` when that is a module of the package, else of ``a.b``.
+    """
+    found: list[str] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            found.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                submodule = f"{node.module}.{alias.name}"
+                found.append(submodule if submodule in MODULES else node.module)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def import_graph() -> nx.DiGraph:
+    """The package's modules and which imports which (only modules of the package)."""
+    graph = nx.DiGraph()
+    for name, path in MODULES.items():
+        graph.add_node(name)
+        for target in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if target in MODULES and target != name:
+                graph.add_edge(name, target)
+    return graph
+
+
+def test_the_import_graph_is_built_from_every_module() -> None:
+    graph = import_graph()
+    assert {"sovgraph.graph", "sovgraph.cli", "sovgraph.store.ingest", "sovgraph.sparql.queries"} <= set(
+        graph
+    )
+    assert graph.has_edge("sovgraph.graph", "sovgraph.store.ingest")
+    assert graph.has_edge("sovgraph.cli.__main__", "sovgraph.cli")  # a package counts as its __init__
+
+
+def test_the_package_has_no_import_cycle() -> None:
+    cycles = sorted(nx.simple_cycles(import_graph()), key=len)
+    assert not cycles, "import cycles: " + "; ".join(" -> ".join([*c, c[0]]) for c in cycles[:10])
