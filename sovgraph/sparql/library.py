@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sovgraph.errors import QueryError
+from sovgraph.project import label
 
 TYPES = ("iri", "date", "string", "integer", "boolean")
 
@@ -134,7 +135,7 @@ def library(folder: Path, root: Path | None = None) -> dict[str, QueryFile]:
         if rel.parts[0] in ("rules", "views"):
             continue
         name = rel.with_suffix("").as_posix()
-        found[name] = read_query(path, name, _label(path, root))
+        found[name] = read_query(path, name, label(path, root))
     return found
 
 
@@ -148,17 +149,8 @@ def rules(folder: Path, root: Path | None = None) -> list[QueryFile]:
     found = []
     for path in sorted(folder.glob("*.rq")):
         name = re.sub(r"^\d+-", "", path.stem)
-        found.append(read_query(path, name, _label(path, root)))
+        found.append(read_query(path, name, label(path, root)))
     return found
-
-
-def _label(path: Path, root: Path | None) -> str:
-    if root is None:
-        return str(path)
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _param(where: str, number: int, name: str | None, spec: str | None, description: str) -> Param:

@@ -29,7 +29,9 @@ from typing import TYPE_CHECKING, Any
 
 from sovgraph.errors import SovgraphError
 from sovgraph.files import write_atomic
-from sovgraph.store.ingest import LoadedFile, fill_store, graph_iri, read_files
+from sovgraph.project import graph_iri
+from sovgraph.project import labels as project_labels
+from sovgraph.store.ingest import LoadedFile, fill_store, read_files
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -135,7 +137,7 @@ def open_cached(
     from sovgraph.sparql.library import rules
     from sovgraph.sparql.rules import materialise
 
-    labels = {p: _label(p, project.root) for p in paths}
+    labels = dict(project_labels(paths, project.root))
     digests = {labels[p]: digest(p) for p in paths}
     rule_files = rules(project.queries_dir / "rules", project.root) if derive else []
     derived_key = report_key([*digests.values(), *(digest(r.path) for r in rule_files)]) if derive else None
@@ -245,10 +247,3 @@ def _open(folder: Path, *, read_only: bool) -> pyoxigraph.Store:
 
 def _loaded(path: Path, label: str, entry: dict[str, Any]) -> LoadedFile:
     return LoadedFile(path, label, str(entry.get("graph") or graph_iri(label)), int(entry.get("triples", 0)))
-
-
-def _label(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return "external/" + path.name

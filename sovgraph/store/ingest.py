@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sovgraph.errors import MissingInputError, ParseError, UnsupportedFormatError
-from sovgraph.namespaces import GRAPH
+from sovgraph.project import graph_iri, labels
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -41,9 +41,6 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
     ".owl": ("RDF_XML", "RDF/XML"),
     ".jsonld": ("JSON_LD", "JSON-LD"),
 }
-
-# Files in data folders that are documentation, not data.
-IGNORED_SUFFIXES = {".md", ".txt~"}
 
 _LOCATION = re.compile(
     r"^Parser error (?:at line \d+ (?:between columns \d+ and \d+|column \d+)"
@@ -146,31 +143,6 @@ class ParsedFile(Sequence["pyoxigraph.Quad"]):
         return list(self)[index]
 
 
-def graph_iri(label: str) -> str:
-    """The named-graph IRI of a file, from its path relative to the project root (POSIX form)."""
-    from urllib.parse import quote
-
-    return GRAPH + quote(label, safe="/._-")
-
-
-def rdf_files(folder: Path) -> list[Path]:
-    """Every data file below ``folder``, sorted; documentation (``*.md``) and hidden files are skipped.
-
-    Any other file must be RDF by its extension: a stray file is reported, not silently ignored.
-    """
-    if not folder.is_dir():
-        raise MissingInputError(folder, "it is not a folder")
-    found = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        if path.suffix.lower() in IGNORED_SUFFIXES:
-            continue
-        found.append(path)
-    return found
-
-
 def load_store(paths: Sequence[Path], root: Path) -> tuple[pyoxigraph.Store, list[LoadedFile]]:
     """A new store holding every file in its named graph, parsed once; raises before returning if one is bad.
 
@@ -181,8 +153,7 @@ def load_store(paths: Sequence[Path], root: Path) -> tuple[pyoxigraph.Store, lis
 
     store = pyoxigraph.Store()
     loaded = []
-    for path in paths:
-        label = _label(path, root)
+    for path, label in labels(paths, root):
         graph = graph_iri(label)
         fmt, target = rdf_format(path), pyoxigraph.NamedNode(graph)
         if store.contains_named_graph(target):  # the same file twice: the later one replaces it
@@ -205,8 +176,7 @@ def read_files(paths: Sequence[Path], root: Path) -> list[tuple[LoadedFile, Pars
     Only the bytes of each file are kept (no quad objects); :func:`fill_store` loads them.
     """
     parsed = []
-    for path in paths:
-        label = _label(path, root)
+    for path, label in labels(paths, root):
         graph = graph_iri(label)
         data = _read(path, label)
         statements = sum(1 for _ in _parse(data, path, graph, label))
@@ -243,10 +213,3 @@ def fill_store(
             store.extend(quads)
         loaded.append(replace(info, triples=len(store) - before))
     return loaded
-
-
-def _label(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return "external/" + path.name
