@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sovgraph.sparql.results import Result
     from sovgraph.sparql.rules import RuleRun
     from sovgraph.store.backend import Backend
-    from sovgraph.store.cache import CacheState
+    from sovgraph.store.cache import CacheState, Derivation
     from sovgraph.validate import Report
 
 
@@ -58,6 +58,7 @@ class KnowledgeGraph:
         self.project = project if project is not None else find_project()
         self._files = list(files) if files is not None else None
         self.cache_state: CacheState | None = None  # set when the store comes from the on-disk cache
+        self._library: dict[str, QueryFile] | None = None
 
     @property
     def store(self) -> pyoxigraph.Store:
@@ -100,13 +101,18 @@ class KnowledgeGraph:
         from sovgraph.sparql.library import rules
         from sovgraph.sparql.rules import materialise
 
-        return materialise(self.store, rules(self.project.queries_dir / "rules", self.project.root))
+        return materialise(self.store, rules(self.project.rules_dir, self.project.root))
 
     def library(self) -> dict[str, QueryFile]:
-        """The documented queries of the project's ``queries/`` folder, by name (rules excluded)."""
-        from sovgraph.sparql.library import library
+        """The documented queries of the project's ``queries/`` folder, by name (rules excluded).
 
-        return library(self.project.queries_dir, self.project.root)
+        The files are read on first use, then kept for the life of the graph.
+        """
+        if self._library is None:
+            from sovgraph.sparql.library import library
+
+            self._library = library(self.project.queries_dir, self.project.root)
+        return self._library
 
     def run(self, name: str, *, lang: str = "en", **params: object) -> Result:
         """Run a library query by name; parameters are checked against its header and bound as terms.
@@ -211,27 +217,46 @@ def load(
     project = find_project(root)
     paths = [Path(f) for f in files] if files is not None else project.ontology_files() + project.data_files()
     paths += [Path(f) for f in extra]
+    derivation = _derivation(project) if derive else None
     if cache:
-        from sovgraph.store.cache import IN_MEMORY_QUADS, CacheBusy, default_folder, in_memory, open_cached
-
-        folder = default_folder(project) if cache is True else Path(cache)
-        try:
-            store, loaded, state = open_cached(project, paths, folder, derive=derive)
-        except CacheBusy as busy:
-            import warnings
-
-            warnings.warn(str(busy), stacklevel=2)
-        else:
-            if len(store) <= IN_MEMORY_QUADS:
-                store = in_memory(store)  # the on-disk store is no longer used: its lock can go
-                state = state.released()
-            kg = KnowledgeGraph(store=store, files=loaded, project=project)
-            kg.cache_state = state
+        kg = _from_cache(project, paths, cache, derivation)
+        if kg is not None:
             return kg
     store, loaded = load_store(paths, project.root)  # one pass; the store is handed over only if all load
+    if derivation is not None:
+        derivation.apply(store)
+    return KnowledgeGraph(store=store, files=loaded, project=project)
+
+
+def _derivation(project: Project) -> Derivation:
+    """The project's rules, as the derivation the store applies (the store does not import the rules)."""
+    from sovgraph.sparql.library import rules
+    from sovgraph.sparql.rules import materialise
+    from sovgraph.store.cache import Derivation
+
+    found = rules(project.rules_dir, project.root)
+    return Derivation(inputs=[r.path for r in found], apply=lambda store: materialise(store, found))
+
+
+def _from_cache(
+    project: Project, paths: Sequence[Path], cache: Path | str | bool, derivation: Derivation | None
+) -> KnowledgeGraph | None:
+    """The graph from the on-disk store, or ``None`` (with a warning) when another process holds it."""
+    from sovgraph.store.cache import IN_MEMORY_QUADS, CacheBusy, default_folder, in_memory, open_cached
+
+    folder = default_folder(project) if isinstance(cache, bool) else Path(cache)
+    try:
+        store, loaded, state = open_cached(project, paths, folder, derive=derivation)
+    except CacheBusy as busy:
+        import warnings
+
+        warnings.warn(str(busy), stacklevel=3)
+        return None
+    if len(store) <= IN_MEMORY_QUADS:
+        store = in_memory(store)  # the on-disk store is no longer used: its lock can go
+        state = state.released()
     kg = KnowledgeGraph(store=store, files=loaded, project=project)
-    if derive:
-        kg.derive()
+    kg.cache_state = state
     return kg
 
 

@@ -74,3 +74,28 @@ def test_the_import_graph_is_built_from_every_module() -> None:
 def test_the_package_has_no_import_cycle() -> None:
     cycles = sorted(nx.simple_cycles(import_graph()), key=len)
     assert not cycles, "import cycles: " + "; ".join(" -> ".join([*c, c[0]]) for c in cycles[:10])
+
+
+# What each layer may not import (lower layers never reach up).
+FORBIDDEN = {
+    "sovgraph.store": ("sovgraph.sparql", "sovgraph.network", "sovgraph.exchange", "sovgraph.cli"),
+    "sovgraph.sparql": ("sovgraph.network", "sovgraph.exchange", "sovgraph.cli", "sovgraph.tools"),
+    "sovgraph.network": ("sovgraph.exchange", "sovgraph.cli"),
+}
+
+
+def test_lower_layers_do_not_import_higher_ones() -> None:
+    graph = import_graph()
+    wrong = [
+        (module, target)
+        for layer, above in FORBIDDEN.items()
+        for module, target in graph.edges
+        if (module == layer or module.startswith(layer + ".")) and target.startswith(above)
+    ]
+    assert not wrong, wrong
+
+
+def test_the_store_receives_the_derivation_and_does_not_import_the_rules() -> None:
+    graph = import_graph()
+    store = [m for m in graph if m.startswith("sovgraph.store")]
+    assert not [m for m in store if "sovgraph.sparql.rules" in nx.descendants(graph, m)]

@@ -2,7 +2,8 @@
 
 A second call neither re-parses nor re-derives unchanged files: each file's SHA-256 is kept in a manifest
 beside the store, a changed file reloads only its own named graph, a removed file's graph is dropped, and
-the derived graph is recomputed only when a file or a rule changed. Validation reports are kept by the
+the derived graph is recomputed only when a file or a rule changed (the cache is handed the derivation, a
+:class:`Derivation`: it does not know the rules). Validation reports are kept by the
 same content keys (see :func:`report_key`).
 
 Safety: files are all parsed before the store changes (as in :mod:`sovgraph.store.ingest`); a marker file is
@@ -22,7 +23,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -128,19 +129,27 @@ def report_key(parts: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(parts)).encode("utf-8")).hexdigest()
 
 
-def open_cached(
-    project: Project, paths: Sequence[Path], folder: Path, *, derive: bool = True
-) -> tuple[pyoxigraph.Store, list[LoadedFile], CacheState]:
-    """The on-disk store of ``folder`` brought up to date with ``paths`` (and the project's rules)."""
-    import pyoxigraph
+@dataclass(frozen=True)
+class Derivation:
+    """How the derived graph is made, handed to the cache by its caller (the cache knows no rules).
 
-    from sovgraph.sparql.library import rules
-    from sovgraph.sparql.rules import materialise
+    ``inputs`` are the files the derivation reads besides the graph (the rule files): when one of them or a
+    loaded file changes, ``apply`` runs again on the store.
+    """
+
+    inputs: Sequence[Path]
+    apply: Callable[[pyoxigraph.Store], object]
+
+
+def open_cached(
+    project: Project, paths: Sequence[Path], folder: Path, *, derive: Derivation | None = None
+) -> tuple[pyoxigraph.Store, list[LoadedFile], CacheState]:
+    """The on-disk store of ``folder`` brought up to date with ``paths`` (and derived by ``derive``)."""
+    import pyoxigraph
 
     labels = dict(project_labels(paths, project.root))
     digests = {labels[p]: digest(p) for p in paths}
-    rule_files = rules(project.queries_dir / "rules", project.root) if derive else []
-    derived_key = report_key([*digests.values(), *(digest(r.path) for r in rule_files)]) if derive else None
+    derived_key = report_key([*digests.values(), *(digest(r) for r in derive.inputs)]) if derive else None
 
     manifest = _Manifest.read(folder)
     rebuilt = manifest is None or (folder / DIRTY).exists()
@@ -178,7 +187,7 @@ def open_cached(
             store.remove_graph(graph)
     if stale_derived or changed or removed:
         if derive:
-            materialise(store, rule_files)
+            derive.apply(store)
         manifest.derived = derived_key
     store.flush()
     manifest.write(folder)
