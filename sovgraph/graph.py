@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sovgraph.errors import QueryError, SovgraphError
 from sovgraph.namespaces import GRAPH
@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     import rdflib
 
     from sovgraph.sparql.library import QueryFile
-    from sovgraph.sparql.results import Result
+    from sovgraph.sparql.results import Result, Term
     from sovgraph.sparql.rules import RuleRun
-    from sovgraph.store.backend import Backend
+    from sovgraph.store.backend import Answer, Backend
     from sovgraph.store.cache import CacheState, Derivation
     from sovgraph.validate import Report
 
@@ -83,10 +83,10 @@ class KnowledgeGraph:
     def query(
         self,
         sparql: str,
-        substitutions: Mapping[str, Any] | None = None,
+        substitutions: Mapping[str, Term] | None = None,
         *,
         union: bool = True,
-    ) -> Any:
+    ) -> Answer:
         """Run a SPARQL query; the prefixes of :mod:`sovgraph.namespaces` are predeclared.
 
         ``substitutions`` binds variables to RDF terms (pyoxigraph terms) in a ``VALUES`` block (see
@@ -95,6 +95,33 @@ class KnowledgeGraph:
         The answer is a pyoxigraph ``QuerySolutions``, ``QueryBoolean`` or ``QueryTriples`` on every backend.
         """
         return self.backend.query(bind(sparql, substitutions or {}), union=union)
+
+    def select(
+        self, sparql: str, substitutions: Mapping[str, Term] | None = None, *, union: bool = True
+    ) -> pyoxigraph.QuerySolutions:
+        """Run a SELECT query (see :meth:`query`) and return its solutions; another form is a QueryError."""
+        import pyoxigraph
+
+        answer = self.query(sparql, substitutions, union=union)
+        if isinstance(answer, pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples):
+            raise QueryError(f"this query must be a SELECT query, not a {type(answer).__name__} answer.")
+        return answer
+
+    def construct(self, *, derived: bool = True) -> pyoxigraph.QueryTriples:
+        """Every triple of the graph, merged (the union of the files; ``derived=False`` leaves the derived
+        graph out)."""
+        import pyoxigraph
+
+        if derived:
+            answer = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        else:
+            answer = self.store.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                default_graph=[pyoxigraph.NamedNode(f.graph) for f in self.files],
+            )
+        if not isinstance(answer, pyoxigraph.QueryTriples):  # pragma: no cover - a CONSTRUCT gives triples
+            raise QueryError("a CONSTRUCT query gave no triples.")
+        return answer
 
     def derive(self) -> list[RuleRun]:
         """(Re)compute the derived graph from the project's rules; returns what each rule derived."""
@@ -151,23 +178,20 @@ class KnowledgeGraph:
         import pyoxigraph
         import rdflib
 
-        data = self.store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
+        from sovgraph.formats import serialize
+
+        quads = self.store.quads_for_pattern(None, None, None, None)
         dataset = rdflib.Dataset()
-        dataset.parse(data=data, format="nquads")
+        dataset.parse(data=serialize(quads, pyoxigraph.RdfFormat.N_QUADS), format="nquads")
         return dataset
 
     def union_ntriples(self) -> bytes:
         """Every triple of every file (derived facts excluded), merged, as N-Triples."""
         import pyoxigraph
 
-        triples = self.store.query(
-            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
-            default_graph=[pyoxigraph.NamedNode(f.graph) for f in self.files],
-        )
-        assert isinstance(triples, pyoxigraph.QueryTriples)
-        data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
-        assert data is not None
-        return data
+        from sovgraph.formats import serialize
+
+        return serialize(self.construct(derived=False), pyoxigraph.RdfFormat.N_TRIPLES)
 
     def __len__(self) -> int:
         if self.remote:
@@ -242,7 +266,8 @@ def _from_cache(
     project: Project, paths: Sequence[Path], cache: Path | str | bool, derivation: Derivation | None
 ) -> KnowledgeGraph | None:
     """The graph from the on-disk store, or ``None`` (with a warning) when another process holds it."""
-    from sovgraph.store.cache import IN_MEMORY_QUADS, CacheBusy, default_folder, in_memory, open_cached
+    from sovgraph.errors import CacheBusy
+    from sovgraph.store.cache import IN_MEMORY_QUADS, default_folder, in_memory, open_cached
 
     folder = default_folder(project) if isinstance(cache, bool) else Path(cache)
     try:

@@ -167,6 +167,7 @@ def _copy(kg: KnowledgeGraph) -> pyoxigraph.Store:
     for info in kg.files:
         graph = pyoxigraph.NamedNode(info.graph)
         triples = kg.query(_GRAPH_TRIPLES, {"graph": graph}, union=False)
+        assert isinstance(triples, pyoxigraph.QueryTriples)
         store.extend([pyoxigraph.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
     return store
 

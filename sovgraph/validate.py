@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sovgraph.errors import ValidationError
+from sovgraph.errors import ShapesError
 from sovgraph.namespaces import shorten, shorten_text
 from sovgraph.store.ingest import parse_file
 
@@ -100,14 +100,12 @@ def shapes_graph(paths: Iterable[Path]) -> rdflib.Graph:
     import pyoxigraph
     import rdflib
 
+    from sovgraph.formats import serialize
+
     graph = rdflib.Graph()
     for path in paths:
         quads = parse_file(path)
-        data = pyoxigraph.serialize(
-            (pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads),
-            format=pyoxigraph.RdfFormat.N_TRIPLES,
-        )
-        graph.parse(data=data, format="nt")
+        graph.parse(data=serialize(quads, pyoxigraph.RdfFormat.N_TRIPLES), format="nt")
     return graph
 
 
@@ -137,7 +135,7 @@ def validate(
         )
     if not isinstance(results, rdflib.Graph):  # pySHACL could not run the shapes at all
         names = ", ".join(str(p) for p in shape_paths)
-        raise ValidationError(f"{names}: the SHACL shapes cannot be used: {str(text).strip()}")
+        raise ShapesError(f"{names}: the SHACL shapes cannot be used: {str(text).strip()}")
     return Report(tuple(sorted(_findings(results, kg))))
 
 
@@ -237,14 +235,14 @@ def _files_of(kg: KnowledgeGraph, node: object, path: object) -> tuple[str, ...]
     subject = pyoxigraph.NamedNode(str(node))
     graphs: list[str] = []
     if isinstance(path, rdflib.URIRef):
-        rows = kg.query(
+        rows = kg.select(
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?node ?path ?o } }",
             {"node": subject, "path": pyoxigraph.NamedNode(str(path))},
             union=False,
         )
         graphs = [r["g"].value for r in rows]
     if not graphs:
-        rows = kg.query(
+        rows = kg.select(
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?node ?p ?o } }", {"node": subject}, union=False
         )
         graphs = [r["g"].value for r in rows]

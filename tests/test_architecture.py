@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -99,3 +100,30 @@ def test_the_store_receives_the_derivation_and_does_not_import_the_rules() -> No
     graph = import_graph()
     store = [m for m in graph if m.startswith("sovgraph.store")]
     assert not [m for m in store if "sovgraph.sparql.rules" in nx.descendants(graph, m)]
+
+
+def test_every_exception_lives_in_errors_py() -> None:
+    elsewhere = [
+        f"{name}.{node.name}"
+        for name, path in MODULES.items()
+        if name != "sovgraph.errors"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef)
+        and any(re.search(r"(Error|Exception|Busy)$", ast.unparse(base)) for base in node.bases)
+    ]
+    assert not elsewhere, elsewhere
+
+
+def test_every_error_has_a_documented_exit_code() -> None:
+    import inspect
+
+    from sovgraph import errors
+
+    classes = [
+        c for _, c in inspect.getmembers(errors, inspect.isclass) if issubclass(c, errors.SovgraphError)
+    ]
+    assert len(classes) >= 20
+    assert {c.exit_code for c in classes} <= set(errors.EXIT_CODES)
+    assert (
+        errors.ShapesError("x").exit_code == 2
+    )  # unusable shapes are a bad input, not a non-conforming graph

@@ -105,7 +105,7 @@ class Enrichment:
 
 def matches(kg: KnowledgeGraph) -> dict[str, str]:
     """Wikidata item -> curated entity, for every ``skos:exactMatch`` to Wikidata."""
-    return {row["item"].value: row["entity"].value for row in kg.query(_MATCHES)}
+    return {row["item"].value: row["entity"].value for row in kg.select(_MATCHES)}
 
 
 def fetch(endpoint: Endpoint, items: Sequence[str]) -> list[tuple[Any, Any, Any, Any]]:
@@ -117,7 +117,7 @@ def fetch(endpoint: Endpoint, items: Sequence[str]) -> list[tuple[Any, Any, Any,
     rows = []
     for start in range(0, len(items), CHUNK):
         chunk = [pyoxigraph.NamedNode(i) for i in items[start : start + CHUNK]]
-        for row in endpoint.query(bind_values(QUERY, "item", chunk)):
+        for row in endpoint.select(bind_values(QUERY, "item", chunk)):
             rows.append((row["item"], row["property"], row["value"], row["label"]))
     return rows
 
@@ -158,7 +158,7 @@ def conflicts(
     known: dict[tuple[str, str], dict[str, set[str]]] = {}
     if entities:
         text = bind_values(_CURATED, "entity", [pyoxigraph.NamedNode(e) for e in entities])
-        for row in kg.query(text):
+        for row in kg.select(text):
             per = known.setdefault((row["entity"].value, row["kind"].value), {})
             per.setdefault(row["other"].value, set())
             if row["match"] is not None:
@@ -217,10 +217,8 @@ def provenance(
 
 def write(kg: KnowledgeGraph, enrichment: Enrichment, output: Path) -> bytes:
     """Write the enrichment graph to ``output`` (format by extension; TriG, N-Quads keep the graph name)."""
-    import pyoxigraph
-
     from sovgraph.files import write_atomic
-    from sovgraph.store.ingest import rdf_format
+    from sovgraph.formats import by_extension, serialize
 
     target = output.resolve()
     for folder in (kg.project.data_dir, kg.project.ontology_dir):
@@ -229,13 +227,7 @@ def write(kg: KnowledgeGraph, enrichment: Enrichment, output: Path) -> bytes:
                 f"{output}: this is inside {folder.name}/, which holds curated files; write the enrichment "
                 "elsewhere (for example -o data-enriched/wikidata.trig)."
             )
-    fmt = rdf_format(output)
-    if fmt.supports_datasets:
-        items: list[Any] = enrichment.quads
-    else:
-        items = [pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in enrichment.quads]
-    prefixes = {**PREFIXES, "wdt": WDT}
-    data = pyoxigraph.serialize(items, format=fmt, prefixes=prefixes) or b""
+    data = serialize(enrichment.quads, by_extension(output), prefixes={**PREFIXES, "wdt": WDT})
     output.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(output, data)
     return data

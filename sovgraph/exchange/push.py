@@ -14,18 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sovgraph.errors import EndpointError, PushError
+from sovgraph.formats import serialize
 from sovgraph.namespaces import GRAPH
-from sovgraph.store.remote import EndpointError
 
 if TYPE_CHECKING:
     from sovgraph.graph import KnowledgeGraph
     from sovgraph.store.remote import Endpoint
 
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-class PushError(EndpointError):
-    """A graph could not be pushed, or its count on the endpoint is not the one sent."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +55,7 @@ def uploads(kg: KnowledgeGraph) -> list[Upload]:
             pyoxigraph.Triple(q.subject, q.predicate, q.object)
             for q in kg.store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(graph))
         ]
-        data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+        data = serialize(triples, pyoxigraph.RdfFormat.N_TRIPLES)
         found.append(Upload(graph, labels.get(graph, graph[len(GRAPH) :]), data, len(triples)))
     return found
 
@@ -103,7 +100,7 @@ def count(endpoint: Endpoint, graph: str) -> int:
 
     from sovgraph.sparql.bind import bind
 
-    rows = list(endpoint.query(bind(_COUNT, {"g": pyoxigraph.NamedNode(graph)})))
+    rows = list(endpoint.select(bind(_COUNT, {"g": pyoxigraph.NamedNode(graph)})))
     return int(rows[0]["n"].value) if rows else 0
 
 

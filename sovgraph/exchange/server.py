@@ -32,18 +32,12 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from sovgraph.errors import SovgraphError
+from sovgraph.errors import ServerError
 
 if TYPE_CHECKING:
     from sovgraph.graph import KnowledgeGraph
 
 MARKER = "sovgraph-store.txt"
-
-
-class ServerError(SovgraphError):
-    """The Oxigraph server could not be found, filled, started, or it stopped on its own."""
-
-    exit_code = 3
 
 
 @dataclass
@@ -107,7 +101,7 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-def load(binary: Path, location: Path, data: Path) -> None:
+def load_file(binary: Path, location: Path, data: Path) -> None:
     """Load an RDF file into the store at ``location`` with ``oxigraph load`` (atomic per file)."""
     _run([str(binary), "load", "--location", str(location), "--file", str(data)], "load the graph")
 
@@ -220,6 +214,8 @@ def prepare(binary: Path, kg: KnowledgeGraph, location: Path, work: Path) -> int
     """
     import pyoxigraph
 
+    from sovgraph.formats import serialize
+
     marker = location / MARKER
     if location.exists() and any(location.iterdir()):
         if not marker.is_file():
@@ -232,8 +228,8 @@ def prepare(binary: Path, kg: KnowledgeGraph, location: Path, work: Path) -> int
     location.mkdir(parents=True, exist_ok=True)
     data = work / "graph.nq"
     quads = list(kg.store.quads_for_pattern(None, None, None, None))
-    data.write_bytes(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b"")
-    load(binary, location, data)
+    data.write_bytes(serialize(quads, pyoxigraph.RdfFormat.N_QUADS))
+    load_file(binary, location, data)
     data.unlink()
     marker.write_text("An Oxigraph store filled by 'sovgraph serve'; it may empty and refill it.\n")
     return len(quads)

@@ -249,7 +249,7 @@ def _chunked(kg: KnowledgeGraph, query: str, iris: Sequence[str]) -> Iterable[An
 
     for start in range(0, len(iris), _CHUNK):
         terms = [pyoxigraph.NamedNode(iri) for iri in iris[start : start + _CHUNK]]
-        yield from kg.query(bind_values(query, "node", terms))
+        yield from kg.select(bind_values(query, "node", terms))
 
 
 def _nodes(kg: KnowledgeGraph, iris: Sequence[str], lang: str) -> dict[str, dict[str, Any]]:
@@ -264,7 +264,7 @@ def _nodes(kg: KnowledgeGraph, iris: Sequence[str], lang: str) -> dict[str, dict
     for row in _chunked(kg, _NODE_CLASSES, iris):
         classes[row["node"].value].add(row["cls"].value)
     supers: dict[str, set[str]] = defaultdict(set)
-    for row in kg.query(_SUPERCLASSES):
+    for row in kg.select(_SUPERCLASSES):
         supers[row["cls"].value].add(row["super"].value)
     import pyoxigraph
 

@@ -132,6 +132,6 @@ def label_terms(kg: KnowledgeGraph, iris: Iterable[pyoxigraph.NamedNode], lang: 
     for start in range(0, len(wanted), 500):
         chunk = [pyoxigraph.NamedNode(iri) for iri in wanted[start : start + 500]]
         text = bind_values(_LABELS, "iri", chunk)
-        for row in kg.query(text, {"lang": pyoxigraph.Literal(lang)}):
+        for row in kg.select(text, {"lang": pyoxigraph.Literal(lang)}):
             found.setdefault(row["iri"].value, row["label"].value)
     return found

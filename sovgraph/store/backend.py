@@ -16,13 +16,18 @@ graphs**, and ``GRAPH`` clauses see those named graphs; without it the default g
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from sovgraph.errors import QueryError, SovgraphError
+from sovgraph.errors import BackendError, QueryError
 from sovgraph.namespaces import GRAPH, PREFIXES, sparql_prologue
 
 if TYPE_CHECKING:
+    import pyoxigraph
+
     from sovgraph.store.remote import Endpoint
+
+    Answer = pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples
+    """What a SPARQL query gives, on every backend."""
 
 _GRAPHS = f"""
 SELECT ?g (COUNT(*) AS ?n) WHERE {{
@@ -41,11 +46,11 @@ class Backend(Protocol):
         ...
 
     @property
-    def store(self) -> Any:
+    def store(self) -> pyoxigraph.Store:
         """The pyoxigraph store, for what only an embedded graph can do (derive, validate, export)."""
         ...
 
-    def query(self, text: str, *, union: bool = True) -> Any:
+    def query(self, text: str, *, union: bool = True) -> Answer:
         """Evaluate a query (parameters already bound); sovgraph's prefixes are predeclared."""
         ...
 
@@ -58,23 +63,19 @@ class Backend(Protocol):
         ...
 
 
-class BackendError(SovgraphError):
-    """An operation that the backend in use cannot do."""
-
-
 class EmbeddedBackend:
     """The default: an in-process pyoxigraph store."""
 
     name = "the embedded store"
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: pyoxigraph.Store) -> None:
         self._store = store
 
     @property
-    def store(self) -> Any:
+    def store(self) -> pyoxigraph.Store:
         return self._store
 
-    def query(self, text: str, *, union: bool = True) -> Any:
+    def query(self, text: str, *, union: bool = True) -> Answer:
         try:
             return self._store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
         except SyntaxError as exc:
@@ -114,14 +115,14 @@ class RemoteBackend:
         return self.endpoint.name
 
     @property
-    def store(self) -> Any:
+    def store(self) -> pyoxigraph.Store:
         raise BackendError(
             f"this needs the embedded store, but the graph is read from the SPARQL endpoint {self.name}, "
             "which sovgraph only queries. Run the command without --endpoint (and SOVGRAPH_ENDPOINT); "
             "the derived graph on the endpoint is the one 'sovgraph push' uploaded."
         )
 
-    def query(self, text: str, *, union: bool = True) -> Any:
+    def query(self, text: str, *, union: bool = True) -> Answer:
         graphs = self.dataset()
         return self.endpoint.query(
             sparql_prologue() + text, default_graphs=graphs if union else (), named_graphs=graphs
@@ -133,7 +134,7 @@ class RemoteBackend:
 
     def graphs(self) -> dict[str, int]:
         if self._graphs is None:
-            rows = self.endpoint.query(_GRAPHS)
+            rows = self.endpoint.select(_GRAPHS)
             found = {row["g"].value: int(row["n"].value) for row in rows}
             if self._fixed is not None:
                 found = {g: found.get(g, 0) for g in self._fixed}
@@ -146,7 +147,7 @@ class RemoteBackend:
             return self._fixed
         graphs = sorted(self.graphs())
         if not graphs:
-            from sovgraph.store.remote import EndpointError
+            from sovgraph.errors import EndpointError
 
             raise EndpointError(
                 self.name,

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sovgraph.errors import SovgraphError
+from sovgraph.errors import CacheBusy
 from sovgraph.files import write_atomic
 from sovgraph.project import graph_iri
 from sovgraph.project import labels as project_labels
@@ -43,10 +43,6 @@ FORMAT = 1  # bump when the manifest or the store layout changes: older caches a
 IN_MEMORY_QUADS = 200_000  # a cached store up to this size is copied into memory: queries there are faster
 MANIFEST = "manifest.json"
 DIRTY = "updating"
-
-
-class CacheBusy(SovgraphError):
-    """The cache must change but another process holds its store."""
 
 
 @dataclass(frozen=True)

@@ -25,22 +25,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sovgraph.errors import MissingInputError, ParseError, UnsupportedFormatError
+from sovgraph.errors import MissingInputError, ParseError
+from sovgraph.formats import by_extension
 from sovgraph.project import graph_iri, labels
 
 if TYPE_CHECKING:
     import pyoxigraph
-
-# Extension -> (pyoxigraph format name, human name of the syntax).
-EXTENSIONS: dict[str, tuple[str, str]] = {
-    ".ttl": ("TURTLE", "Turtle"),
-    ".trig": ("TRIG", "TriG"),
-    ".nt": ("N_TRIPLES", "N-Triples"),
-    ".nq": ("N_QUADS", "N-Quads"),
-    ".rdf": ("RDF_XML", "RDF/XML"),
-    ".owl": ("RDF_XML", "RDF/XML"),
-    ".jsonld": ("JSON_LD", "JSON-LD"),
-}
 
 _LOCATION = re.compile(
     r"^Parser error (?:at line \d+ (?:between columns \d+ and \d+|column \d+)"
@@ -49,22 +39,13 @@ _LOCATION = re.compile(
 
 
 def syntax_name(path: Path) -> str:
-    """The human name of the RDF syntax a file's extension names."""
-    return _entry(path)[1]
+    """The human name of the RDF syntax a file's extension names (``Turtle``, ``RDF/XML``...)."""
+    return str(by_extension(path).name)
 
 
 def rdf_format(path: Path) -> pyoxigraph.RdfFormat:
     """The pyoxigraph format for a file, chosen by its extension (case-insensitive)."""
-    import pyoxigraph
-
-    return getattr(pyoxigraph.RdfFormat, _entry(path)[0])  # type: ignore[no-any-return]
-
-
-def _entry(path: Path) -> tuple[str, str]:
-    entry = EXTENSIONS.get(path.suffix.lower())
-    if entry is None:
-        raise UnsupportedFormatError(path, sorted(EXTENSIONS))
-    return entry
+    return by_extension(path)
 
 
 def parse_file(path: Path, base_iri: str | None = None, label: str | None = None) -> list[pyoxigraph.Quad]:

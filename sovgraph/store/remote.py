@@ -20,53 +20,29 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sovgraph.errors import QueryError, SovgraphError
+from sovgraph.errors import (
+    CredentialsRefused,
+    EndpointError,
+    EndpointHTTPError,
+    EndpointTimeout,
+    EndpointUnreachable,
+    MalformedResults,
+    QueryError,
+    QueryRejected,
+)
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    from sovgraph.store.backend import Answer
 
 RESULTS_JSON = "application/sparql-results+json"
 GRAPH_MEDIA = "text/turtle, application/n-triples;q=0.9, application/rdf+xml;q=0.5"
 TRANSIENT = frozenset({500, 502, 503, 504})
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _BNODE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
-
-
-class EndpointError(SovgraphError):
-    """A SPARQL endpoint could not be used; the message names it and says what happened."""
-
-    exit_code = 3
-
-    def __init__(self, endpoint: str, what: str) -> None:
-        self.endpoint = endpoint
-        super().__init__(f"the SPARQL endpoint {endpoint} {what}")
-
-
-class EndpointUnreachable(EndpointError):
-    """Nothing answers at the endpoint's address (refused, reset, unknown host)."""
-
-
-class EndpointTimeout(EndpointError):
-    """The endpoint did not answer within the timeout."""
-
-
-class EndpointHTTPError(EndpointError):
-    """The endpoint answered with an HTTP error status."""
-
-    def __init__(self, endpoint: str, what: str, status: int) -> None:
-        self.status = status
-        super().__init__(endpoint, what)
-
-
-class CredentialsRefused(EndpointHTTPError):
-    """The endpoint wants credentials, or refused the ones given (HTTP 401, 403)."""
-
-
-class QueryRejected(EndpointHTTPError, QueryError):
-    """The endpoint rejected the query or update as invalid (HTTP 400)."""
-
-
-class MalformedResults(EndpointError):
-    """The endpoint answered 200 with something that is not what the protocol promises."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +70,7 @@ class Endpoint:
 
     def query(
         self, text: str, *, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
-    ) -> Any:
+    ) -> Answer:
         """Evaluate a query (SELECT, ASK, CONSTRUCT, DESCRIBE) and return pyoxigraph results.
 
         The graphs given are sent as the protocol's ``default-graph-uri`` and ``named-graph-uri``
@@ -113,6 +89,15 @@ class Endpoint:
         # endpoint's own opener, because SPARQLWrapper's digest mode installs a process-wide urllib opener.
         body, media = self._send(wrapper._createRequest, self.name, read=True)
         return parse_answer(self.name, form, body, media)
+
+    def select(self, text: str) -> pyoxigraph.QuerySolutions:
+        """Evaluate a SELECT query (see :meth:`query`); another form is a :class:`MalformedResults`."""
+        import pyoxigraph
+
+        answer = self.query(text)
+        if isinstance(answer, pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples):
+            raise MalformedResults(self.name, "answered a SELECT query with something else than solutions.")
+        return answer
 
     def update(self, text: str) -> None:
         """Send a SPARQL 1.1 Update (once: writes are never retried)."""
@@ -266,7 +251,7 @@ def _excerpt(exc: urllib.error.HTTPError, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def parse_answer(name: str, form: str, body: bytes, media: str) -> Any:
+def parse_answer(name: str, form: str, body: bytes, media: str) -> Answer:
     """Turn an endpoint's answer into the pyoxigraph result an embedded store would have returned."""
     import pyoxigraph
 

@@ -92,7 +92,7 @@ def ontology_markdown(kg: KnowledgeGraph) -> str:
     from sovgraph.namespaces import shorten
 
     sections: dict[str, list[str]] = {}
-    for row in kg.query(_TERMS):
+    for row in kg.select(_TERMS):
         kind = shorten(row["kind"].value)
         parent = f" (⊑ {shorten(row['parent'].value)})" if row["parent"] is not None else ""
         cells = [
@@ -120,7 +120,7 @@ def ontology_markdown(kg: KnowledgeGraph) -> str:
             lines += sorted(set(sections[kind]))
     lines += ["", "## Controlled lists (SKOS concept schemes)", ""]
     current = None
-    for row in kg.query(_SCHEMES):
+    for row in kg.select(_SCHEMES):
         if row["scheme"].value != current:
             current = row["scheme"].value
             lines += [
