@@ -20,13 +20,13 @@ for queries: never by formatting text into them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sovgraph.errors import QueryError
 from sovgraph.namespaces import PREFIXES, shorten
+from sovgraph.sparql.bind import bind
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -152,7 +152,6 @@ WHERE {
 }"""
 _HOST_NOW = """
 SELECT ?role ?x WHERE { GRAPH ?g { ?hosting ?role ?x . FILTER(?role IN (sov:service, sov:provider)) } }"""
-_WHERE = re.compile(r"\bWHERE\s*\{")
 
 
 def _copy(kg: KnowledgeGraph) -> pyoxigraph.Store:
@@ -217,25 +216,9 @@ def _replace(
     return changes
 
 
-def _bound(text: str, values: Mapping[str, Any]) -> str:
-    """``text`` with each variable bound to its RDF term in a ``VALUES`` block opening its WHERE group."""
-    import pyoxigraph
-
-    names, terms = [], []
-    for name, term in values.items():
-        if not isinstance(term, pyoxigraph.NamedNode):
-            raise QueryError(f"?{name}: an entity must be bound to an IRI, not {type(term).__name__}.")
-        names.append(f"?{name}")
-        terms.append(str(term))  # the N-Triples form, escaped by pyoxigraph
-    match = _WHERE.search(text)
-    assert match is not None, text
-    block = f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }} "
-    return text[: match.end()] + block + text[match.end() :]
-
-
 def _update(store: pyoxigraph.Store, text: str, values: Mapping[str, Any]) -> None:
     try:
-        store.update(_bound(text, values), prefixes=PREFIXES)
+        store.update(bind(text, values), prefixes=PREFIXES)
     except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
         raise QueryError(f"the what-if update failed: {exc}.") from None
 
@@ -243,7 +226,7 @@ def _update(store: pyoxigraph.Store, text: str, values: Mapping[str, Any]) -> No
 def _select(store: pyoxigraph.Store, text: str, values: Mapping[str, Any]) -> list[Any]:
     import pyoxigraph
 
-    solutions = store.query(_bound(text, values), prefixes=PREFIXES)
+    solutions = store.query(bind(text, values), prefixes=PREFIXES)
     assert isinstance(solutions, pyoxigraph.QuerySolutions)
     return list(solutions)
 

@@ -1,4 +1,5 @@
-"""Bind query parameters as RDF terms in a ``VALUES`` block: never by formatting values into the query.
+"""Bind query (and update) parameters as RDF terms in a ``VALUES`` block: never by formatting values into the
+text. One binder for the library's queries, ad-hoc queries and the what-if's SPARQL Updates.
 
 A parameter value becomes an RDF term first (a pyoxigraph ``NamedNode`` or ``Literal``); the term's
 N-Triples form, escaped by pyoxigraph, is placed in a ``VALUES`` block opened at the start of the
@@ -29,6 +30,7 @@ _SKIP = re.compile(
 )
 _WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_UPDATE = re.compile(r"(?<![?$\w])(DELETE|INSERT|WITH)\b", re.IGNORECASE)
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -69,6 +71,13 @@ def _where_brace(query: str) -> int:
     """Index of the ``{`` that opens the query's main ``WHERE`` group, outside strings, IRIs, comments."""
     code = _SKIP.sub(lambda m: " " * len(m.group()), query)
     form = _FORM.search(code)
+    update = _UPDATE.search(code)
+    if update is not None and (form is None or update.start() < form.start()):  # DELETE/INSERT ... WHERE {
+        where = _WHERE.search(code, update.end())
+        brace = code.find("{", where.end()) if where is not None else -1
+        if brace < 0:
+            raise QueryError("the update has no WHERE group: cannot bind parameters.")
+        return brace
     if form is None:
         raise QueryError("the query has no SELECT, ASK, CONSTRUCT or DESCRIBE: cannot bind parameters.")
     where = _WHERE.search(code, form.end())
