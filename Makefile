@@ -35,9 +35,9 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-## docs: regenerate queries/README.md from the query headers
+## docs: regenerate queries/README.md, ontology/README.md and docs/api.md (query headers, ontology, docstrings)
 docs: setup
-	$(BIN)/python -m sovgraph.docs
+	$(BIN)/python -m sovgraph.tools.docs
 
 ## golden: regenerate the golden query results (review the diff of tests/golden/ like code)
 golden: setup

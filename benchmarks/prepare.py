@@ -39,9 +39,9 @@ def prepare(triples: int, seed: int, cache: Path, name: str) -> dict[str, object
     import pyoxigraph
 
     import sovgraph
-    from sovgraph import synth
-    from sovgraph.library import rules
-    from sovgraph.rules import DERIVED_GRAPH, materialise
+    from sovgraph.sparql.library import rules
+    from sovgraph.sparql.rules import DERIVED_GRAPH, materialise
+    from sovgraph.tools import synth
 
     data = cache / f"{name}.nt"
     started = time.perf_counter()

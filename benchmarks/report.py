@@ -291,7 +291,7 @@ def targets(outcomes: list[Any]) -> list[dict[str, str]]:
             "CLI second call <= 0.3 s (curated graph)",
             seconds(warm.median),
             warm.median <= 0.3,
-            "with the on-disk store of sovgraph.cache: unchanged files are not parsed again",
+            "with the on-disk store of sovgraph.store.cache: unchanged files are not parsed again",
         )
     if sov is not None and rdf is not None and sov.rss_mb and rdf.rss_mb:
         r = sov.rss_mb / rdf.rss_mb

@@ -108,7 +108,7 @@ def _settings(argv: list[str] | None) -> Settings:
     parser.add_argument("--heavy-cap", type=float, default=None, help="seconds per load or validation (600)")
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib out")
     args = parser.parse_args(argv)
-    from sovgraph.cli_synth import size
+    from sovgraph.cli.synth import size
 
     sizes = [size(s) for s in (args.sizes or ("10k" if args.quick else "10k,100k,1m")).split(",")]
     if args.with_5m:
@@ -145,7 +145,7 @@ def _prepare(triples: int, seed: int) -> tuple[list[Path], dict[str, Any]]:
     params = json.loads(params_file.read_text(encoding="utf-8"))
     turtle = CACHE / f"{name}.ttl"
     if not turtle.exists():  # a cache written before the Turtle loads were measured
-        from sovgraph import synth
+        from sovgraph.tools import synth
 
         synth.write(turtle, triples, seed)
     return [CACHE / f"{name}.nt", CACHE / f"{name}-derived.nq", turtle], params
@@ -153,7 +153,7 @@ def _prepare(triples: int, seed: int) -> tuple[list[Path], dict[str, Any]]:
 
 def _queries(params: dict[str, Any], quick: bool) -> list[tuple[str, str, str, dict[str, Any]]]:
     """(operation id, query name, file, parameters): every library query, as-of variants included."""
-    from sovgraph.library import library
+    from sovgraph.sparql.library import library
 
     platform, law = params["platform"], params["law"]
     late, early = DAYS["2024"], DAYS["2016"]

@@ -10,7 +10,7 @@ rows, peak RSS) or ``error``. The parent enforces the time caps: it kills this p
 runs over its cap, and starts a new one for the operations left.
 
 Engines: ``sovgraph`` (``sovgraph.load``, then ``kg.run``: binding, evaluation and labels, what a user gets),
-``sovgraph-load-store`` (the single-pass loader :func:`sovgraph.load.load_store`), ``pyoxigraph``
+``sovgraph-load-store`` (the single-pass loader :func:`sovgraph.store.ingest.load_store`), ``pyoxigraph``
 (``Store.bulk_load`` of each file, then ``Store.query`` of the same bound text, rows materialised) and
 ``rdflib`` (a ``Dataset`` with the union as default graph, its own SPARQL engine, rows materialised).
 """
@@ -92,14 +92,14 @@ class Engine:
         if self.name == "sovgraph":
             return self._load_sovgraph()
         if self.name == "sovgraph-load-store":
-            from sovgraph.load import load_store
+            from sovgraph.store.ingest import load_store
 
             self.store, _files = load_store(self.files, self.root)
             return {"triples": len(self.store)}
         if self.name == "pyoxigraph":
             import pyoxigraph
 
-            from sovgraph.load import rdf_format
+            from sovgraph.store.ingest import rdf_format
 
             self.store = pyoxigraph.Store()
             for path in self.files:
@@ -127,8 +127,8 @@ class Engine:
         loaded = time.perf_counter() - started
         info: dict[str, Any] = {"load_seconds": loaded}
         if derive != "none":
-            from sovgraph.library import rules
-            from sovgraph.rules import materialise
+            from sovgraph.sparql.library import rules
+            from sovgraph.sparql.rules import materialise
 
             folder = Path(self.spec["rules"]) if derive == "proposed" else self.root / "queries" / "rules"
             started = time.perf_counter()
@@ -154,12 +154,12 @@ class Engine:
         raise ValueError(f"unknown operation {kind}")
 
     def _query(self, op: dict[str, Any]) -> dict[str, Any]:
-        from sovgraph.library import read_query
+        from sovgraph.sparql.library import read_query
 
         path = Path(op["file"])
         query = read_query(path, op["query"])
         if self.name == "sovgraph":
-            from sovgraph.queries import run
+            from sovgraph.sparql.queries import run
 
             result = run(self.kg, query, op["params"])
             return {"rows": len(result.rows)}
@@ -181,9 +181,9 @@ class Engine:
 
     def _render(self, op: dict[str, Any]) -> dict[str, Any]:
         try:
-            from sovgraph import render
+            from sovgraph.network import render
         except ImportError:
-            return {"skipped": "no sovgraph.render"}
+            return {"skipped": "no sovgraph.network.render"}
         sub = neighbourhood(self.graph, op["focus"], op["nodes"])
         page = render.html(sub)
         return {"nodes": sub.number_of_nodes(), "edges": sub.number_of_edges(), "bytes": len(page)}
@@ -191,16 +191,16 @@ class Engine:
 
 def bound_text(query: Any, params: dict[str, Any]) -> str:
     """The text sovgraph sends for a library query and parameters (a ``VALUES`` block bound in)."""
-    from sovgraph.bind import bind
-    from sovgraph.queries import bindings
+    from sovgraph.sparql.bind import bind
+    from sovgraph.sparql.params import bindings
 
     return bind(query.text, bindings(query, params))
 
 
 def project_network(kg: Any, as_of: str) -> Any:
-    """The dependency network through ``sovgraph.network`` if it exists, else a plain projection."""
+    """The dependency network through ``sovgraph.network.projection`` if it exists, else a plain one."""
     try:
-        from sovgraph.network import project
+        from sovgraph.network.projection import project
     except ImportError:
         return _plain_projection(kg)
     return project(kg, "dependencies", as_of=as_of)
@@ -211,7 +211,7 @@ def _plain_projection(kg: Any) -> Any:
     import networkx as nx
     import pyoxigraph
 
-    graph = nx.MultiDiGraph(views="plain projection (no sovgraph.network)")
+    graph = nx.MultiDiGraph(views="plain projection (no sovgraph.network.projection)")
     rows = kg.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o . ?p a owl:ObjectProperty FILTER(isIRI(?o)) }")
     for row in rows:
         if isinstance(row["s"], pyoxigraph.NamedNode):

@@ -8,9 +8,17 @@ The public API::
     report = kg.validate()               # SHACL report; report.conforms, report.text()
     dataset = kg.to_rdflib()             # an rdflib Dataset copy, for interop
 
-Importing the package is cheap: heavy libraries load on first use.
+The verbs the notebooks use are sub-modules, imported on first use: ``sovgraph.network`` (``project``),
+``sovgraph.analysis``, ``sovgraph.focus``, ``sovgraph.render``, ``sovgraph.impact``, ``sovgraph.explain``,
+``sovgraph.plot``. Importing the package is cheap: heavy libraries load on first use.
 """
 
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from sovgraph._version import __version__
 from sovgraph.errors import (
     InputError,
     MissingInputError,
@@ -23,7 +31,16 @@ from sovgraph.errors import (
 )
 from sovgraph.graph import KnowledgeGraph, connect, load
 
-__version__ = "0.1.0"
+# The verbs of the notebooks: name -> the module that holds them (imported when first asked for).
+_VERBS = {
+    "analysis": "sovgraph.network.analysis",
+    "explain": "sovgraph.explain",
+    "focus": "sovgraph.network.focus",
+    "impact": "sovgraph.impact",
+    "network": "sovgraph.network",
+    "plot": "sovgraph.tools.plot",
+    "render": "sovgraph.network.render",
+}
 
 __all__ = [
     "InputError",
@@ -36,6 +53,22 @@ __all__ = [
     "UnsupportedFormatError",
     "ValidationError",
     "__version__",
+    "analysis",
     "connect",
+    "explain",
+    "focus",
+    "impact",
     "load",
+    "network",
+    "plot",
+    "render",
 ]
+
+
+def __getattr__(name: str) -> ModuleType:
+    """Import a verb's module on first use (``sovgraph.analysis``, ``from sovgraph import render``...)."""
+    if name in _VERBS:
+        module = importlib.import_module(_VERBS[name])
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'sovgraph' has no attribute {name!r}")

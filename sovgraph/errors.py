@@ -1,12 +1,33 @@
-"""The small exception hierarchy of sovgraph.
+"""Every exception sovgraph raises on purpose, and the exit codes of the command line.
 
 Every error reads as one paragraph that names the file, line or IRI at fault and the rule that was broken,
-so the command line can print ``str(error)`` and exit non-zero without a traceback.
+so the command line can print ``str(error)`` and exit with the error's ``exit_code`` without a traceback.
+
+========  =====================================================================================
+exit      meaning
+========  =====================================================================================
+0         success
+1         the graph does not conform to the shapes (``validate``), or a check found something
+          (``check``)
+2         bad input or usage: a file that cannot be read or parsed, an unknown option, a wrong
+          parameter, unusable shapes, an output that cannot be written
+3         an outside service failed: a SPARQL endpoint, or the Oxigraph server
+130       interrupted (Ctrl-C)
+========  =====================================================================================
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+EXIT_CODES = {
+    0: "success",
+    1: "the graph does not conform (validate), or a check found something (check)",
+    2: "bad input or usage",
+    3: "a SPARQL endpoint or the Oxigraph server failed",
+    130: "interrupted",
+}
+"""The exit codes of the command line (see the module documentation)."""
 
 
 class SovgraphError(Exception):
@@ -75,3 +96,63 @@ class QueryError(SovgraphError):
 
 class OutputError(SovgraphError):
     """A result could not be written where it was asked to go."""
+
+
+class ShapesError(InputError):
+    """The SHACL shapes cannot be used (pySHACL cannot run them): a bad input, not a non-conforming graph."""
+
+
+class CacheBusy(SovgraphError):
+    """The cache must change but another process holds its store."""
+
+
+class BackendError(SovgraphError):
+    """An operation that the backend in use cannot do."""
+
+
+class EndpointError(SovgraphError):
+    """A SPARQL endpoint could not be used; the message names it and says what happened."""
+
+    exit_code = 3
+
+    def __init__(self, endpoint: str, what: str) -> None:
+        self.endpoint = endpoint
+        super().__init__(f"the SPARQL endpoint {endpoint} {what}")
+
+
+class EndpointUnreachable(EndpointError):
+    """Nothing answers at the endpoint's address (refused, reset, unknown host)."""
+
+
+class EndpointTimeout(EndpointError):
+    """The endpoint did not answer within the timeout."""
+
+
+class EndpointHTTPError(EndpointError):
+    """The endpoint answered with an HTTP error status."""
+
+    def __init__(self, endpoint: str, what: str, status: int) -> None:
+        self.status = status
+        super().__init__(endpoint, what)
+
+
+class CredentialsRefused(EndpointHTTPError):
+    """The endpoint wants credentials, or refused the ones given (HTTP 401, 403)."""
+
+
+class QueryRejected(EndpointHTTPError, QueryError):
+    """The endpoint rejected the query or update as invalid (HTTP 400)."""
+
+
+class MalformedResults(EndpointError):
+    """The endpoint answered 200 with something that is not what the protocol promises."""
+
+
+class PushError(EndpointError):
+    """A graph could not be pushed, or its count on the endpoint is not the one sent."""
+
+
+class ServerError(SovgraphError):
+    """The Oxigraph server could not be found, filled, started, or it stopped on its own."""
+
+    exit_code = 3

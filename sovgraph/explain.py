@@ -43,13 +43,13 @@ def explain(kg: KnowledgeGraph, node: str, lang: str = "en", max_depth: int = 8)
     """A readable tree: the node, its rule, and each premise with its sources, recursively."""
     import pyoxigraph
 
-    from sovgraph.queries import parse_iri
+    from sovgraph.sparql.params import parse_iri
 
     term = pyoxigraph.NamedNode(parse_iri(node, "sovgraph explain"))
     if not bool(kg.query("ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }", {"node": term})):
         raise QueryError(f"{node}: no such node in the graph.")
     lines: list[str] = []
-    records = [r["record"] for r in kg.query(_RECORDS, {"node": term})]
+    records = [r["record"] for r in kg.select(_RECORDS, {"node": term})]
     _node(kg, term, lang, lines, depth=0, max_depth=max_depth, seen=set())
     for record in records:
         lines.append("  derived facts about it:")
@@ -64,7 +64,7 @@ def _node(
 
     assert isinstance(term, pyoxigraph.NamedNode)
     pad = "  " * depth
-    rows = list(kg.query(_DESCRIBE, {"node": term, "lang": pyoxigraph.Literal(lang)}))
+    rows = list(kg.select(_DESCRIBE, {"node": term, "lang": pyoxigraph.Literal(lang)}))
     first = rows[0] if rows else None
     label = next((r["label"].value for r in rows if r["label"] is not None), None)
     classes = sorted({shorten(r["class"].value) for r in rows if r["class"] is not None})
@@ -77,7 +77,7 @@ def _node(
         lines.append(f"{pad}  (already shown above)")
         return
     seen.add(term.value)
-    fields = list(kg.query(_FIELDS, {"node": term}))
+    fields = list(kg.select(_FIELDS, {"node": term}))
     for f in fields:
         value = f["o"]
         shown = shorten(value.value) if isinstance(value, pyoxigraph.NamedNode) else value.value

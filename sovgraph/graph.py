@@ -11,30 +11,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sovgraph.bind import bind
 from sovgraph.errors import QueryError, SovgraphError
-from sovgraph.load import LoadedFile, load_store
 from sovgraph.namespaces import GRAPH
 from sovgraph.project import Project, find_project
+from sovgraph.sparql.bind import bind
+from sovgraph.store.ingest import LoadedFile, load_store
 
 if TYPE_CHECKING:
     import pyoxigraph
     import rdflib
 
-    from sovgraph.backend import Backend
-    from sovgraph.cache import CacheState
-    from sovgraph.library import QueryFile
-    from sovgraph.queries import Result
-    from sovgraph.rules import RuleRun
+    from sovgraph.sparql.library import QueryFile
+    from sovgraph.sparql.results import Result, Term
+    from sovgraph.sparql.rules import RuleRun
+    from sovgraph.store.backend import Answer, Backend
+    from sovgraph.store.cache import CacheState, Derivation
     from sovgraph.validate import Report
 
 
 class KnowledgeGraph:
     """The graph: one named graph per file (and the derived graph); queries see their union by default.
 
-    Its triples live in a :class:`sovgraph.backend.Backend`: the embedded pyoxigraph store (what
+    Its triples live in a :class:`sovgraph.store.backend.Backend`: the embedded pyoxigraph store (what
     :func:`load` builds) or a remote SPARQL endpoint (what :func:`connect` opens). Queries, library
     queries and everything built on them run unchanged on both; what needs the triples themselves
     (:meth:`derive`, :meth:`validate`, :meth:`to_rdflib`, export) needs the embedded store.
@@ -48,7 +48,7 @@ class KnowledgeGraph:
         *,
         backend: Backend | None = None,
     ) -> None:
-        from sovgraph.backend import EmbeddedBackend
+        from sovgraph.store.backend import EmbeddedBackend
 
         if backend is None:
             if store is None:
@@ -58,6 +58,7 @@ class KnowledgeGraph:
         self.project = project if project is not None else find_project()
         self._files = list(files) if files is not None else None
         self.cache_state: CacheState | None = None  # set when the store comes from the on-disk cache
+        self._library: dict[str, QueryFile] | None = None
 
     @property
     def store(self) -> pyoxigraph.Store:
@@ -75,46 +76,78 @@ class KnowledgeGraph:
     @property
     def remote(self) -> bool:
         """Whether the graph is read from a SPARQL endpoint rather than the embedded store."""
-        from sovgraph.backend import EmbeddedBackend
+        from sovgraph.store.backend import EmbeddedBackend
 
         return not isinstance(self.backend, EmbeddedBackend)
 
     def query(
         self,
         sparql: str,
-        substitutions: Mapping[str, Any] | None = None,
+        substitutions: Mapping[str, Term] | None = None,
         *,
         union: bool = True,
-    ) -> Any:
+    ) -> Answer:
         """Run a SPARQL query; the prefixes of :mod:`sovgraph.namespaces` are predeclared.
 
         ``substitutions`` binds variables to RDF terms (pyoxigraph terms) in a ``VALUES`` block (see
-        :mod:`sovgraph.bind`), so values are never formatted into the query text. With ``union`` (the
+        :mod:`sovgraph.sparql.bind`), so values are never formatted into the query text. With ``union`` (the
         default) the default graph is the union of every named graph; without it, use ``GRAPH`` clauses.
         The answer is a pyoxigraph ``QuerySolutions``, ``QueryBoolean`` or ``QueryTriples`` on every backend.
         """
         return self.backend.query(bind(sparql, substitutions or {}), union=union)
 
+    def select(
+        self, sparql: str, substitutions: Mapping[str, Term] | None = None, *, union: bool = True
+    ) -> pyoxigraph.QuerySolutions:
+        """Run a SELECT query (see :meth:`query`) and return its solutions; another form is a QueryError."""
+        import pyoxigraph
+
+        answer = self.query(sparql, substitutions, union=union)
+        if isinstance(answer, pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples):
+            raise QueryError(f"this query must be a SELECT query, not a {type(answer).__name__} answer.")
+        return answer
+
+    def construct(self, *, derived: bool = True) -> pyoxigraph.QueryTriples:
+        """Every triple of the graph, merged (the union of the files; ``derived=False`` leaves the derived
+        graph out)."""
+        import pyoxigraph
+
+        if derived:
+            answer = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        else:
+            answer = self.store.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                default_graph=[pyoxigraph.NamedNode(f.graph) for f in self.files],
+            )
+        if not isinstance(answer, pyoxigraph.QueryTriples):  # pragma: no cover - a CONSTRUCT gives triples
+            raise QueryError("a CONSTRUCT query gave no triples.")
+        return answer
+
     def derive(self) -> list[RuleRun]:
         """(Re)compute the derived graph from the project's rules; returns what each rule derived."""
-        from sovgraph.library import rules
-        from sovgraph.rules import materialise
+        from sovgraph.sparql.library import rules
+        from sovgraph.sparql.rules import materialise
 
-        return materialise(self.store, rules(self.project.queries_dir / "rules", self.project.root))
+        return materialise(self.store, rules(self.project.rules_dir, self.project.root))
 
     def library(self) -> dict[str, QueryFile]:
-        """The documented queries of the project's ``queries/`` folder, by name (rules excluded)."""
-        from sovgraph.library import library
+        """The documented queries of the project's ``queries/`` folder, by name (rules excluded).
 
-        return library(self.project.queries_dir, self.project.root)
+        The files are read on first use, then kept for the life of the graph.
+        """
+        if self._library is None:
+            from sovgraph.sparql.library import library
+
+            self._library = library(self.project.queries_dir, self.project.root)
+        return self._library
 
     def run(self, name: str, *, lang: str = "en", **params: object) -> Result:
         """Run a library query by name; parameters are checked against its header and bound as terms.
 
         ``kg.run("who-hosts-what", platform="sg:emc2", as_of="2024-06-01")`` returns a
-        :class:`sovgraph.queries.Result` whose cells carry the term and its label in ``lang``.
+        :class:`sovgraph.sparql.queries.Result` whose cells carry the term and its label in ``lang``.
         """
-        from sovgraph.queries import run
+        from sovgraph.sparql.queries import run
 
         queries = self.library()
         if name not in queries:
@@ -134,34 +167,35 @@ class KnowledgeGraph:
                 return info.graph
         raise SovgraphError(f"{path}: this file is not part of the loaded graph.")
 
-    def validate(self) -> Report:
-        """Check the graph against the project's SHACL shapes; see :func:`sovgraph.validate.validate`."""
-        from sovgraph.validate import validate
+    def validate(self, *, reuse: bool = True) -> Report:
+        """Check the graph against the project's SHACL shapes; see :func:`sovgraph.validate.validate`.
 
-        return validate(self)
+        A graph opened from the on-disk cache reuses the report kept there while no file nor shape changed
+        (``reuse=False`` validates again); see :func:`sovgraph.validate.report`.
+        """
+        from sovgraph.validate import report, validate
+
+        return report(self) if reuse else validate(self)
 
     def to_rdflib(self) -> rdflib.Dataset:
         """A copy of the graph as an rdflib ``Dataset`` (named graphs kept), for rdflib-based tools."""
         import pyoxigraph
         import rdflib
 
-        data = self.store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
+        from sovgraph.formats import serialize
+
+        quads = self.store.quads_for_pattern(None, None, None, None)
         dataset = rdflib.Dataset()
-        dataset.parse(data=data, format="nquads")
+        dataset.parse(data=serialize(quads, pyoxigraph.RdfFormat.N_QUADS), format="nquads")
         return dataset
 
     def union_ntriples(self) -> bytes:
         """Every triple of every file (derived facts excluded), merged, as N-Triples."""
         import pyoxigraph
 
-        triples = self.store.query(
-            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
-            default_graph=[pyoxigraph.NamedNode(f.graph) for f in self.files],
-        )
-        assert isinstance(triples, pyoxigraph.QueryTriples)
-        data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
-        assert data is not None
-        return data
+        from sovgraph.formats import serialize
+
+        return serialize(self.construct(derived=False), pyoxigraph.RdfFormat.N_TRIPLES)
 
     def __len__(self) -> int:
         if self.remote:
@@ -175,7 +209,7 @@ class KnowledgeGraph:
 def _remote_files(graphs: Mapping[str, int], project: Project) -> list[LoadedFile]:
     from urllib.parse import unquote
 
-    from sovgraph.rules import DERIVED_GRAPH
+    from sovgraph.sparql.rules import DERIVED_GRAPH
 
     files = []
     for graph, triples in graphs.items():
@@ -199,39 +233,59 @@ def load(
     ``root`` is the project folder (found automatically when omitted, see :mod:`sovgraph.project`).
     ``files`` replaces the default list (the ontology files, then every file below ``data/``);
     ``extra`` adds files to it. With ``derive`` (the default) the rules of ``queries/rules/`` are applied
-    (see :mod:`sovgraph.rules`). Every file is parsed before any is loaded: a bad file raises
+    (see :mod:`sovgraph.sparql.rules`). Every file is parsed before any is loaded: a bad file raises
     :class:`sovgraph.errors.ParseError` (or another :class:`sovgraph.errors.InputError`) and no graph is
     built.
 
     ``cache`` keeps the store on disk between calls (``True``: the project's default cache folder, or a
-    folder): unchanged files are neither parsed nor derived again (see :mod:`sovgraph.cache`). If the cache
-    is busy with another process, the graph is loaded in memory and ``kg.cache_state`` is ``None``.
+    folder): unchanged files are neither parsed nor derived again (see :mod:`sovgraph.store.cache`). If the
+    cache is busy with another process, the graph is loaded in memory and ``kg.cache_state`` is ``None``.
     """
 
     project = find_project(root)
     paths = [Path(f) for f in files] if files is not None else project.ontology_files() + project.data_files()
     paths += [Path(f) for f in extra]
+    derivation = _derivation(project) if derive else None
     if cache:
-        from sovgraph.cache import IN_MEMORY_QUADS, CacheBusy, default_folder, in_memory, open_cached
-
-        folder = default_folder(project) if cache is True else Path(cache)
-        try:
-            store, loaded, state = open_cached(project, paths, folder, derive=derive)
-        except CacheBusy as busy:
-            import warnings
-
-            warnings.warn(str(busy), stacklevel=2)
-        else:
-            if len(store) <= IN_MEMORY_QUADS:
-                store = in_memory(store)  # the on-disk store is no longer used: its lock can go
-                state = state.released()
-            kg = KnowledgeGraph(store=store, files=loaded, project=project)
-            kg.cache_state = state
+        kg = _from_cache(project, paths, cache, derivation)
+        if kg is not None:
             return kg
     store, loaded = load_store(paths, project.root)  # one pass; the store is handed over only if all load
+    if derivation is not None:
+        derivation.apply(store)
+    return KnowledgeGraph(store=store, files=loaded, project=project)
+
+
+def _derivation(project: Project) -> Derivation:
+    """The project's rules, as the derivation the store applies (the store does not import the rules)."""
+    from sovgraph.sparql.library import rules
+    from sovgraph.sparql.rules import materialise
+    from sovgraph.store.cache import Derivation
+
+    found = rules(project.rules_dir, project.root)
+    return Derivation(inputs=[r.path for r in found], apply=lambda store: materialise(store, found))
+
+
+def _from_cache(
+    project: Project, paths: Sequence[Path], cache: Path | str | bool, derivation: Derivation | None
+) -> KnowledgeGraph | None:
+    """The graph from the on-disk store, or ``None`` (with a warning) when another process holds it."""
+    from sovgraph.errors import CacheBusy
+    from sovgraph.store.cache import IN_MEMORY_QUADS, default_folder, in_memory, open_cached
+
+    folder = default_folder(project) if isinstance(cache, bool) else Path(cache)
+    try:
+        store, loaded, state = open_cached(project, paths, folder, derive=derivation)
+    except CacheBusy as busy:
+        import warnings
+
+        warnings.warn(str(busy), stacklevel=3)
+        return None
+    if len(store) <= IN_MEMORY_QUADS:
+        store = in_memory(store)  # the on-disk store is no longer used: its lock can go
+        state = state.released()
     kg = KnowledgeGraph(store=store, files=loaded, project=project)
-    if derive:
-        kg.derive()
+    kg.cache_state = state
     return kg
 
 
@@ -247,10 +301,11 @@ def connect(
     """Open the graph held by a SPARQL 1.1 endpoint (e.g. after ``sovgraph push``); nothing is loaded.
 
     The library queries still come from the project at ``root``. The dataset of every query is named
-    explicitly (see :mod:`sovgraph.backend`); ``graphs`` fixes it instead of listing the endpoint's graphs.
+    explicitly (see :mod:`sovgraph.store.backend`); ``graphs`` fixes it instead of listing the endpoint's
+    graphs.
     """
-    from sovgraph.backend import RemoteBackend
-    from sovgraph.remote import Endpoint
+    from sovgraph.store.backend import RemoteBackend
+    from sovgraph.store.remote import Endpoint
 
     target = Endpoint(endpoint, user=user, password=password, timeout=timeout)
     return KnowledgeGraph(project=find_project(root), backend=RemoteBackend(target, graphs))

@@ -2,12 +2,12 @@
 
 The curated graphs are copied into a fresh pyoxigraph store; the change is applied there as SPARQL Updates
 (the entity and the relation nodes that name it are deleted, or the hostings that use a service or provider
-are rewritten to another one); the project's rules are applied again (:func:`sovgraph.rules.materialise`);
-and the exposures in force on the given day (library query ``exposure``) are compared before and after.
-The loaded graph is never modified.
+are rewritten to another one); the project's rules are applied again
+(:func:`sovgraph.sparql.rules.materialise`); and the exposures in force on the given day (library query
+``exposure``) are compared before and after. The loaded graph is never modified.
 
-Entities are bound into the updates as RDF terms in a ``VALUES`` block, as :mod:`sovgraph.bind` does for
-queries: never by formatting text into them.
+Entities are bound into the updates as RDF terms in a ``VALUES`` block, as :mod:`sovgraph.sparql.bind` does
+for queries: never by formatting text into them.
 
 >>> import sovgraph
 >>> result = impact(sovgraph.load(), "microsoft-azure", replace_with="s3ns-premi3ns",
@@ -20,13 +20,13 @@ queries: never by formatting text into them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sovgraph.errors import QueryError
 from sovgraph.namespaces import PREFIXES, shorten
+from sovgraph.sparql.bind import bind
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -91,10 +91,9 @@ def impact(
     exposures compared.
     """
     from sovgraph.graph import KnowledgeGraph
-    from sovgraph.library import rules
-    from sovgraph.network import day
-    from sovgraph.queries import parse_iri
-    from sovgraph.rules import materialise
+    from sovgraph.sparql.library import rules
+    from sovgraph.sparql.params import day, parse_iri
+    from sovgraph.sparql.rules import materialise
 
     when = day(as_of)
     target = _existing(kg, parse_iri(entity, "entity"), entity)
@@ -153,7 +152,6 @@ WHERE {
 }"""
 _HOST_NOW = """
 SELECT ?role ?x WHERE { GRAPH ?g { ?hosting ?role ?x . FILTER(?role IN (sov:service, sov:provider)) } }"""
-_WHERE = re.compile(r"\bWHERE\s*\{")
 
 
 def _copy(kg: KnowledgeGraph) -> pyoxigraph.Store:
@@ -167,6 +165,7 @@ def _copy(kg: KnowledgeGraph) -> pyoxigraph.Store:
     for info in kg.files:
         graph = pyoxigraph.NamedNode(info.graph)
         triples = kg.query(_GRAPH_TRIPLES, {"graph": graph}, union=False)
+        assert isinstance(triples, pyoxigraph.QueryTriples)
         store.extend([pyoxigraph.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
     return store
 
@@ -217,25 +216,9 @@ def _replace(
     return changes
 
 
-def _bound(text: str, values: Mapping[str, Any]) -> str:
-    """``text`` with each variable bound to its RDF term in a ``VALUES`` block opening its WHERE group."""
-    import pyoxigraph
-
-    names, terms = [], []
-    for name, term in values.items():
-        if not isinstance(term, pyoxigraph.NamedNode):
-            raise QueryError(f"?{name}: an entity must be bound to an IRI, not {type(term).__name__}.")
-        names.append(f"?{name}")
-        terms.append(str(term))  # the N-Triples form, escaped by pyoxigraph
-    match = _WHERE.search(text)
-    assert match is not None, text
-    block = f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }} "
-    return text[: match.end()] + block + text[match.end() :]
-
-
 def _update(store: pyoxigraph.Store, text: str, values: Mapping[str, Any]) -> None:
     try:
-        store.update(_bound(text, values), prefixes=PREFIXES)
+        store.update(bind(text, values), prefixes=PREFIXES)
     except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
         raise QueryError(f"the what-if update failed: {exc}.") from None
 
@@ -243,7 +226,7 @@ def _update(store: pyoxigraph.Store, text: str, values: Mapping[str, Any]) -> No
 def _select(store: pyoxigraph.Store, text: str, values: Mapping[str, Any]) -> list[Any]:
     import pyoxigraph
 
-    solutions = store.query(_bound(text, values), prefixes=PREFIXES)
+    solutions = store.query(bind(text, values), prefixes=PREFIXES)
     assert isinstance(solutions, pyoxigraph.QuerySolutions)
     return list(solutions)
 
@@ -280,7 +263,7 @@ def _labels(kg: KnowledgeGraph, iris: Sequence[str], lang: str) -> dict[str, str
     """Labels of IRIs in ``lang`` (the short IRI where none), for the description of a change."""
     import pyoxigraph
 
-    from sovgraph.queries import label_terms
+    from sovgraph.sparql.queries import label_terms
 
     found = label_terms(kg, (pyoxigraph.NamedNode(i) for i in iris), lang)
     return {iri: found.get(iri, shorten(iri)) for iri in iris}

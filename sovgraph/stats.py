@@ -54,10 +54,10 @@ def stats(kg: KnowledgeGraph, lang: str = "en") -> Stats:
             label=r["label"].value if r["label"] is not None else shorten(r["class"].value),
             entities=int(r["n"].value),
         )
-        for r in kg.query(_BY_CLASS, {"lang": pyoxigraph.Literal(lang)})
+        for r in kg.select(_BY_CLASS, {"lang": pyoxigraph.Literal(lang)})
     ]
     counts = {
-        r["g"].value: (int(r["n"].value), int(r["subjects"].value)) for r in kg.query(_BY_FILE, union=False)
+        r["g"].value: (int(r["n"].value), int(r["subjects"].value)) for r in kg.select(_BY_FILE, union=False)
     }
     by_file = [FileCount(f.label, f.graph, *counts.get(f.graph, (0, 0))) for f in kg.files]
     return Stats(triples=len(kg), by_class=by_class, by_file=by_file)

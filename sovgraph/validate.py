@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sovgraph.errors import ValidationError
-from sovgraph.load import parse_file
+from sovgraph.errors import ShapesError
 from sovgraph.namespaces import shorten, shorten_text
+from sovgraph.store.ingest import parse_file
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -100,14 +100,12 @@ def shapes_graph(paths: Iterable[Path]) -> rdflib.Graph:
     import pyoxigraph
     import rdflib
 
+    from sovgraph.formats import serialize
+
     graph = rdflib.Graph()
     for path in paths:
         quads = parse_file(path)
-        data = pyoxigraph.serialize(
-            (pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads),
-            format=pyoxigraph.RdfFormat.N_TRIPLES,
-        )
-        graph.parse(data=data, format="nt")
+        graph.parse(data=serialize(quads, pyoxigraph.RdfFormat.N_TRIPLES), format="nt")
     return graph
 
 
@@ -137,8 +135,26 @@ def validate(
         )
     if not isinstance(results, rdflib.Graph):  # pySHACL could not run the shapes at all
         names = ", ".join(str(p) for p in shape_paths)
-        raise ValidationError(f"{names}: the SHACL shapes cannot be used: {str(text).strip()}")
+        raise ShapesError(f"{names}: the SHACL shapes cannot be used: {str(text).strip()}")
     return Report(tuple(sorted(_findings(results, kg))))
+
+
+def report(kg: KnowledgeGraph) -> Report:
+    """The graph's report, reused from the on-disk cache when neither a file nor a shape changed since it
+    was made (a graph loaded without the cache is validated every time)."""
+    state = kg.cache_state
+    if state is None:
+        return validate(kg)
+    from sovgraph.store.cache import digest, report_key
+
+    shapes = kg.project.shape_files()
+    key = report_key([*(digest(f.path) for f in kg.files), *(digest(p) for p in shapes)])
+    kept = state.recall("validation", key)
+    if kept is not None:
+        return Report.from_json(kept)
+    found = validate(kg)
+    state.keep("validation", key, found.to_json())
+    return found
 
 
 def resolve_sparql_targets(shapes: rdflib.Graph, kg: KnowledgeGraph) -> rdflib.Graph:
@@ -237,14 +253,14 @@ def _files_of(kg: KnowledgeGraph, node: object, path: object) -> tuple[str, ...]
     subject = pyoxigraph.NamedNode(str(node))
     graphs: list[str] = []
     if isinstance(path, rdflib.URIRef):
-        rows = kg.query(
+        rows = kg.select(
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?node ?path ?o } }",
             {"node": subject, "path": pyoxigraph.NamedNode(str(path))},
             union=False,
         )
         graphs = [r["g"].value for r in rows]
     if not graphs:
-        rows = kg.query(
+        rows = kg.select(
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?node ?p ?o } }", {"node": subject}, union=False
         )
         graphs = [r["g"].value for r in rows]

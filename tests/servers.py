@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from sovgraph.server import Server, ServerError, find_oxigraph, free_port, serve_command, start
+from sovgraph.exchange.server import Server, ServerError, find_oxigraph, free_port, serve_command, start
 
 HOST = "127.0.0.1"
 VIRTUOSO = "virtuoso-t"

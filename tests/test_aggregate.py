@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from sovgraph.aggregate import GROUP, aggregate, group_sizes
-from sovgraph.render import html
+from sovgraph.network.aggregate import GROUP, aggregate, group_sizes
+from sovgraph.network.render import html
 
 
 def big_graph(companies: int = 60, laws: int = 5) -> nx.MultiDiGraph:

@@ -14,12 +14,13 @@ import pytest
 from servers import fake_endpoint, oxigraph
 
 import sovgraph
-from sovgraph.backend import BackendError, EmbeddedBackend, RemoteBackend
 from sovgraph.cli import main as remote_main
-from sovgraph.cli_remote import open_graph
+from sovgraph.cli.common import open_graph
+from sovgraph.exchange.server import Server, free_port
 from sovgraph.graph import connect
 from sovgraph.namespaces import GRAPH
-from sovgraph.remote import (
+from sovgraph.store.backend import BackendError, EmbeddedBackend, RemoteBackend
+from sovgraph.store.remote import (
     CredentialsRefused,
     Endpoint,
     EndpointError,
@@ -31,7 +32,6 @@ from sovgraph.remote import (
     display_url,
     normalise_json,
 )
-from sovgraph.server import Server, free_port
 
 A = GRAPH + "test/a.ttl"
 B = GRAPH + "test/b.ttl"
@@ -157,8 +157,8 @@ def test_open_graph_picks_the_backend_from_the_option_or_the_environment(
 
 def test_the_command_line_module_imports_nothing_heavy() -> None:
     code = (
-        "import sys, sovgraph.cli_remote, sovgraph.backend, sovgraph.remote, sovgraph.push, "
-        "sovgraph.server, sovgraph.enrich\n"
+        "import sys, sovgraph.cli.endpoint, sovgraph.store.backend, sovgraph.store.remote, "
+        "sovgraph.exchange.push, sovgraph.exchange.server, sovgraph.exchange.enrich\n"
         "heavy = ('SPARQLWrapper', 'rdflib', 'pyoxigraph')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
     )

@@ -8,8 +8,8 @@ import pyoxigraph
 import pytest
 
 import sovgraph
-from sovgraph.bind import bind, bind_values
 from sovgraph.errors import QueryError
+from sovgraph.sparql.bind import bind, bind_values
 
 INJECTIONS = [
     'x" } ; DROP ALL ; SELECT * { "',
@@ -104,3 +104,14 @@ def test_cli_rejects_an_injection_with_one_line_and_exit_2(root: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("sovgraph: error: query who-hosts-what, parameter platform (iri): ")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_updates_are_bound_by_the_same_binder() -> None:
+    update = (
+        "DELETE { GRAPH ?g { ?node ?p ?o } } INSERT { GRAPH ?g { ?node ?p 'WHERE {' } } "
+        "WHERE { GRAPH ?g { ?node ?p ?o } }"
+    )
+    bound = bind(update, {"node": pyoxigraph.NamedNode("http://example.org/x")})
+    assert bound.endswith("WHERE { VALUES (?node) { (<http://example.org/x>) }  GRAPH ?g { ?node ?p ?o } }")
+    store = pyoxigraph.Store()
+    store.update(bound)  # plain SPARQL 1.1 Update

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import sovgraph
-from sovgraph.cache import DIRTY, open_cached
 from sovgraph.project import Project
+from sovgraph.store.cache import DIRTY, open_cached
 
 
 @pytest.fixture()

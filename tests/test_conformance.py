@@ -1,4 +1,4 @@
-"""W3C RDF 1.1 syntax conformance of sovgraph's file loader, :func:`sovgraph.load.parse_file`.
+"""W3C RDF 1.1 syntax conformance of sovgraph's file loader, :func:`sovgraph.store.ingest.parse_file`.
 
 The W3C test suites for Turtle, TriG and N-Triples (``rdf-turtle``, ``rdf-trig``, ``rdf-n-triples``) live in
 ``shared/w3c-rdf-tests/`` beside the repository, or wherever the environment variable ``SOVGRAPH_W3C_TESTS``
@@ -37,7 +37,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from sovgraph.errors import ParseError
-from sovgraph.load import parse_file
+from sovgraph.store.ingest import parse_file
 
 ENV_VAR = "SOVGRAPH_W3C_TESTS"
 DEFAULT_ROOT = Path(__file__).resolve().parents[1].parent / "shared" / "w3c-rdf-tests"

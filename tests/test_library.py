@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sovgraph.errors import QueryError
-from sovgraph.library import library, read_query, rules
+from sovgraph.sparql.library import library, read_query, rules
 
 
 def _query(tmp_path: Path, text: str) -> Path:
@@ -88,7 +88,7 @@ def test_rules_apply_in_file_order_and_drop_the_number(root: Path) -> None:
 
 
 def test_the_query_docs_are_generated_from_the_headers(root: Path) -> None:
-    from sovgraph.docs import queries_markdown
+    from sovgraph.tools.docs import queries_markdown
 
     expected = queries_markdown(library(root / "queries", root), rules(root / "queries" / "rules", root))
     actual = (root / "queries" / "README.md").read_text(encoding="utf-8")
@@ -97,8 +97,8 @@ def test_the_query_docs_are_generated_from_the_headers(root: Path) -> None:
 
 def test_the_ontology_docs_are_generated_from_the_ontology(root: Path) -> None:
     import sovgraph
-    from sovgraph.docs import ontology_markdown
     from sovgraph.project import Project
+    from sovgraph.tools.docs import ontology_markdown
 
     ontology = sovgraph.load(root, files=Project(root).ontology_files(), derive=False)
     actual = (root / "ontology" / "README.md").read_text(encoding="utf-8")

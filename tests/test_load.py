@@ -9,7 +9,7 @@ import pytest
 
 import sovgraph
 from sovgraph.errors import MissingInputError, ParseError, UnsupportedFormatError
-from sovgraph.load import graph_iri, parse_file
+from sovgraph.store.ingest import graph_iri, parse_file
 
 EX = "http://example.org/"
 

@@ -6,7 +6,7 @@ import sovgraph
 
 
 def test_timeline_plots_one_point_per_dated_decision(kg: sovgraph.KnowledgeGraph) -> None:
-    from sovgraph.plot import timeline
+    from sovgraph.tools.plot import timeline
 
     result = kg.run("decisions", as_of="2026-11-29")
     fig = timeline(result, title="Decisions")
@@ -18,7 +18,7 @@ def test_timeline_plots_one_point_per_dated_decision(kg: sovgraph.KnowledgeGraph
 
 
 def test_shares_draws_one_bar_per_key() -> None:
-    from sovgraph.plot import shares
+    from sovgraph.tools.plot import shares
 
     fig = shares({"Microsoft Corporation": 2, "OVHcloud": 0.5}, title="t")
     assert len(fig.axes[0].patches) == 2

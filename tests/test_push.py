@@ -12,11 +12,11 @@ from servers import comparable, fake_endpoint, oxigraph, virtuoso
 
 import sovgraph
 from sovgraph.cli import main as remote_main
+from sovgraph.exchange.push import PushError, count, default_graph_store, push, uploads
 from sovgraph.graph import connect
 from sovgraph.namespaces import GRAPH
-from sovgraph.push import PushError, count, default_graph_store, push, uploads
-from sovgraph.remote import CredentialsRefused, Endpoint
-from sovgraph.rules import DERIVED_GRAPH
+from sovgraph.sparql.rules import DERIVED_GRAPH
+from sovgraph.store.remote import CredentialsRefused, Endpoint
 
 
 @pytest.fixture(scope="module")

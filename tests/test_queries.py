@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import sovgraph
-from sovgraph.results import to_tsv
+from sovgraph.sparql.results import to_tsv
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -69,13 +69,6 @@ def canonical(tsv: str) -> str:
             cells.append(cell)
         lines.append("\t".join(cells))
     return "\n".join(lines) + "\n"
-
-
-@pytest.fixture(scope="module")
-def world(root: Path, fixtures: Path) -> sovgraph.KnowledgeGraph:
-    return sovgraph.load(
-        root, files=[*sorted((root / "ontology").glob("*.ttl")), fixtures / "queries" / "world.ttl"]
-    )
 
 
 def test_the_world_fixture_conforms(world: sovgraph.KnowledgeGraph) -> None:

@@ -1,4 +1,4 @@
-"""Tests of sovgraph.render: the page as text first, then the page in real headless Chromium.
+"""Tests of sovgraph.network.render: the page as text first, then the page in real headless Chromium.
 
 The browser tests are marked ``browser`` (deselect with ``-m "not browser"``). Without Chromium or
 Playwright they are skipped, except on CI (env ``CI`` set) where they fail: a CI run must exercise them.
@@ -7,7 +7,6 @@ Playwright they are skipped, except on CI (env ``CI`` set) where they fail: a CI
 from __future__ import annotations
 
 import base64
-import doctest
 import hashlib
 import importlib.util
 import json
@@ -22,8 +21,8 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from sovgraph import render
 from sovgraph.errors import OutputError
+from sovgraph.network import render
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -139,11 +138,6 @@ def page_data(page: str) -> dict[str, Any]:
     assert match
     data: dict[str, Any] = json.loads(match.group(1))
     return data
-
-
-def test_docstring_example_runs() -> None:
-    result = doctest.testmod(render)
-    assert result.attempted > 0 and result.failed == 0, result
 
 
 def test_page_loads_nothing_remote_but_keeps_urls_as_data() -> None:
@@ -441,7 +435,7 @@ def test_graph_over_budget_draws_without_physics(browser: Any, tmp_path: Path) -
 def test_inline_page_is_a_sandboxed_srcdoc_iframe_with_the_page_escaped() -> None:
     import networkx as nx
 
-    from sovgraph.render import inline
+    from sovgraph.network.render import inline
 
     graph = nx.MultiDiGraph(title="<b>t</b>")
     graph.add_node("https://example.org/a", label='</iframe><script>alert("x")</script>', cls="sov:Company")

@@ -8,8 +8,7 @@ import json
 
 import pyoxigraph
 
-from sovgraph.queries import Cell, Result
-from sovgraph.results import to_csv, to_json, to_table, to_tsv
+from sovgraph.sparql.results import Cell, Result, to_csv, to_json, to_table, to_tsv
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RESULT = Result(
@@ -68,7 +67,7 @@ def test_the_table_shows_labels_and_switches_to_records_when_narrow() -> None:
 
 
 def test_html_escapes_every_value_and_keeps_iris_in_tooltips() -> None:
-    from sovgraph.results import to_html
+    from sovgraph.sparql.results import to_html
 
     hostile = Result(["x"], [{"x": Cell(pyoxigraph.Literal("<img src=x onerror=alert(1)>"))}])
     html = to_html(hostile)

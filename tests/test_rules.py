@@ -9,8 +9,8 @@ import pytest
 
 import sovgraph
 from sovgraph.errors import QueryError
-from sovgraph.library import read_query
-from sovgraph.rules import DERIVED_GRAPH, materialise
+from sovgraph.sparql.library import read_query
+from sovgraph.sparql.rules import DERIVED_GRAPH, materialise
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -183,7 +183,7 @@ def test_rules_applied_once_derive_what_they_would_derive_to_a_fixpoint(root: Pa
     """The shipped `recursive: false` headers are true: iterating those rules adds nothing."""
     import dataclasses
 
-    from sovgraph.library import rules
+    from sovgraph.sparql.library import rules
 
     shipped = rules(root / "queries" / "rules", root)
     assert any(r.extra.get("recursive") == "false" for r in shipped)

@@ -19,8 +19,7 @@ from servers import oxigraph_binary
 from test_render import browser as shared_chromium  # noqa: F401  (a module-scoped fixture)
 
 import sovgraph
-from sovgraph.remote import Endpoint, MalformedResults
-from sovgraph.server import (
+from sovgraph.exchange.server import (
     MARKER,
     Server,
     ServerError,
@@ -31,6 +30,7 @@ from sovgraph.server import (
     serve_command,
     start,
 )
+from sovgraph.store.remote import Endpoint, MalformedResults
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,9 @@ from test_render import assert_clean, hover_node, open_page
 from test_render import browser as shared_chromium  # noqa: F401  (a module-scoped fixture, used below)
 
 import sovgraph
-from sovgraph.focus import focus_view
-from sovgraph.network import project
-from sovgraph.render import HIGHLIGHT_COLOUR, html
+from sovgraph.network.focus import focus_view
+from sovgraph.network.projection import project
+from sovgraph.network.render import HIGHLIGHT_COLOUR, html
 
 SG = "https://w3id.org/sovgraph/id/"
 AS_OF = "2025-01-01"
@@ -148,7 +148,7 @@ def test_hostile_labels_never_run_in_the_browser(
 
 def take_screenshot(chromium: Any, graph: nx.MultiDiGraph, folder: Path, target: Path) -> None:
     """Draw ``graph`` in a wide window and save a PNG of the page once the layout has settled."""
-    from sovgraph.render import write_html
+    from sovgraph.network.render import write_html
 
     page_path = folder / "emc2.html"
     write_html(graph, page_path)

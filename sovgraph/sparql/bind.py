@@ -1,0 +1,92 @@
+"""Bind query (and update) parameters as RDF terms in a ``VALUES`` block: never by formatting values into the
+text. One binder for the library's queries, ad-hoc queries and the what-if's SPARQL Updates.
+
+A parameter value becomes an RDF term first (a pyoxigraph ``NamedNode`` or ``Literal``); the term's
+N-Triples form, escaped by pyoxigraph, is placed in a ``VALUES`` block opened at the start of the
+query's ``WHERE`` group. Text that is not a term cannot reach the query, and the bound query is plain
+SPARQL 1.1, so it runs the same on the embedded store and on any remote endpoint.
+
+Binding is done once per query at the outermost level: the variable then has that value everywhere in the
+``WHERE`` group, including in ``FILTER``s and nested groups (but not inside sub-``SELECT``s, which do not
+see outer variables unless they project them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sovgraph.errors import QueryError
+
+# Tokens that may contain braces or the word WHERE without being syntax.
+_SKIP = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long double-quoted string
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"  # long single-quoted string
+    r'|"(?:[^"\\\n]|\\.)*"'  # double-quoted string
+    r"|'(?:[^'\\\n]|\\.)*'"  # single-quoted string
+    r"|<[^<>\"{}|^`\\\s]*>"  # IRI
+    r"|#[^\n]*"  # comment
+)
+_WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_UPDATE = re.compile(r"(?<![?$\w])(DELETE|INSERT|WITH)\b", re.IGNORECASE)
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def bind(query: str, values: Mapping[str, Any]) -> str:
+    """Return ``query`` with each variable of ``values`` bound to its term (a pyoxigraph term)."""
+    if not values:
+        return query
+    for name in values:
+        if not _VARIABLE.match(name):
+            raise QueryError(f"?{name}: not a valid SPARQL variable name for a parameter.")
+    position = _where_brace(query)
+    names = " ".join(f"?{n}" for n in values)
+    terms = " ".join(_term(n, v) for n, v in values.items())
+    block = f" VALUES ({names}) {{ ({terms}) }} "
+    return query[: position + 1] + block + query[position + 1 :]
+
+
+def bind_values(query: str, name: str, terms: Sequence[Any]) -> str:
+    """Return ``query`` with the variable ``name`` restricted to the given terms (one ``VALUES`` row each)."""
+    if not _VARIABLE.match(name):
+        raise QueryError(f"?{name}: not a valid SPARQL variable name for a parameter.")
+    position = _where_brace(query)
+    block = f" VALUES ?{name} {{ {' '.join(_term(name, t) for t in terms)} }} "
+    return query[: position + 1] + block + query[position + 1 :]
+
+
+def _term(name: str, value: Any) -> str:
+    import pyoxigraph
+
+    if not isinstance(value, pyoxigraph.NamedNode | pyoxigraph.Literal | pyoxigraph.BlankNode):
+        raise QueryError(f"?{name}: a parameter must be bound to an RDF term, not {type(value).__name__}.")
+    if isinstance(value, pyoxigraph.BlankNode):
+        raise QueryError(f"?{name}: a parameter cannot be a blank node.")
+    return str(value)
+
+
+def _where_brace(query: str) -> int:
+    """Index of the ``{`` that opens the query's main ``WHERE`` group, outside strings, IRIs, comments."""
+    code = _SKIP.sub(lambda m: " " * len(m.group()), query)
+    form = _FORM.search(code)
+    update = _UPDATE.search(code)
+    if update is not None and (form is None or update.start() < form.start()):  # DELETE/INSERT ... WHERE {
+        where = _WHERE.search(code, update.end())
+        brace = code.find("{", where.end()) if where is not None else -1
+        if brace < 0:
+            raise QueryError("the update has no WHERE group: cannot bind parameters.")
+        return brace
+    if form is None:
+        raise QueryError("the query has no SELECT, ASK, CONSTRUCT or DESCRIBE: cannot bind parameters.")
+    where = _WHERE.search(code, form.end())
+    if where is not None:
+        brace = code.find("{", where.end())
+    elif form.group(1).upper() == "CONSTRUCT":
+        raise QueryError("a CONSTRUCT query needs an explicit WHERE to take parameters.")
+    else:  # SELECT ... { } and ASK { } may omit the WHERE keyword
+        brace = code.find("{", form.end())
+    if brace < 0:
+        raise QueryError("the query has no WHERE group: cannot bind parameters.")
+    return brace

@@ -1,0 +1,157 @@
+"""Where a knowledge graph lives: one interface, two backends — the embedded store and a SPARQL endpoint.
+
+A :class:`Backend` evaluates queries over sovgraph's dataset: one named graph per file, plus the derived
+graph. In both backends, with ``union`` (the default) the **default graph is the union of sovgraph's named
+graphs**, and ``GRAPH`` clauses see those named graphs; without it the default graph is empty.
+
+- :class:`EmbeddedBackend` asks pyoxigraph for exactly that (``use_default_graph_as_union``).
+- :class:`RemoteBackend` does not rely on what a server's default graph happens to be (Oxigraph: the
+  unnamed graph only, unless told otherwise; Virtuoso: every graph plus its own system triples). It first
+  lists the endpoint's named graphs under ``https://w3id.org/sovgraph/graph/`` (once, then cached), then
+  sends each of them, with every query, as a ``default-graph-uri`` (with ``union``) and a
+  ``named-graph-uri`` — the SPARQL 1.1 Protocol's way of naming the dataset, which every server honours
+  the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+from sovgraph.errors import BackendError, QueryError
+from sovgraph.namespaces import GRAPH, PREFIXES, sparql_prologue
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    from sovgraph.store.remote import Endpoint
+
+    Answer = pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples
+    """What a SPARQL query gives, on every backend."""
+
+_GRAPHS = f"""
+SELECT ?g (COUNT(*) AS ?n) WHERE {{
+    GRAPH ?g {{ ?s ?p ?o }}
+    FILTER(STRSTARTS(STR(?g), "{GRAPH}"))
+}} GROUP BY ?g ORDER BY ?g
+"""
+
+
+class Backend(Protocol):
+    """What a knowledge graph needs from the place its triples live."""
+
+    @property
+    def name(self) -> str:
+        """How to name the backend in messages (``the embedded store``, an endpoint's URL)."""
+        ...
+
+    @property
+    def store(self) -> pyoxigraph.Store:
+        """The pyoxigraph store, for what only an embedded graph can do (derive, validate, export)."""
+        ...
+
+    def query(self, text: str, *, union: bool = True) -> Answer:
+        """Evaluate a query (parameters already bound); sovgraph's prefixes are predeclared."""
+        ...
+
+    def update(self, text: str) -> None:
+        """Apply a SPARQL 1.1 Update; sovgraph's prefixes are predeclared."""
+        ...
+
+    def graphs(self) -> dict[str, int]:
+        """sovgraph's named graphs (IRIs under :data:`sovgraph.namespaces.GRAPH`) and their triple counts."""
+        ...
+
+
+class EmbeddedBackend:
+    """The default: an in-process pyoxigraph store."""
+
+    name = "the embedded store"
+
+    def __init__(self, store: pyoxigraph.Store) -> None:
+        self._store = store
+
+    @property
+    def store(self) -> pyoxigraph.Store:
+        return self._store
+
+    def query(self, text: str, *, union: bool = True) -> Answer:
+        try:
+            return self._store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
+        except SyntaxError as exc:
+            raise QueryError(f"the SPARQL query is not valid: {exc.msg or exc}.") from None
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise QueryError(f"the SPARQL query failed: {exc}.") from None
+
+    def update(self, text: str) -> None:
+        try:
+            self._store.update(text, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise QueryError(f"the SPARQL update is not valid: {exc.msg or exc}.") from None
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise QueryError(f"the SPARQL update failed: {exc}.") from None
+
+    def graphs(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for graph in self._store.named_graphs():
+            if graph.value.startswith(GRAPH):
+                counts[graph.value] = sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
+        return dict(sorted(counts.items()))
+
+
+class RemoteBackend:
+    """A SPARQL 1.1 endpoint holding sovgraph's named graphs (e.g. after ``sovgraph push``).
+
+    ``graphs`` fixes the dataset instead of listing the endpoint's graphs.
+    """
+
+    def __init__(self, endpoint: Endpoint, graphs: Sequence[str] | None = None) -> None:
+        self.endpoint = endpoint
+        self._graphs: dict[str, int] | None = None
+        self._fixed = list(graphs) if graphs is not None else None
+
+    @property
+    def name(self) -> str:
+        return self.endpoint.name
+
+    @property
+    def store(self) -> pyoxigraph.Store:
+        raise BackendError(
+            f"this needs the embedded store, but the graph is read from the SPARQL endpoint {self.name}, "
+            "which sovgraph only queries. Run the command without --endpoint (and SOVGRAPH_ENDPOINT); "
+            "the derived graph on the endpoint is the one 'sovgraph push' uploaded."
+        )
+
+    def query(self, text: str, *, union: bool = True) -> Answer:
+        graphs = self.dataset()
+        return self.endpoint.query(
+            sparql_prologue() + text, default_graphs=graphs if union else (), named_graphs=graphs
+        )
+
+    def update(self, text: str) -> None:
+        self.endpoint.update(sparql_prologue() + text)
+        self._graphs = None  # an update may add or remove graphs
+
+    def graphs(self) -> dict[str, int]:
+        if self._graphs is None:
+            rows = self.endpoint.select(_GRAPHS)
+            found = {row["g"].value: int(row["n"].value) for row in rows}
+            if self._fixed is not None:
+                found = {g: found.get(g, 0) for g in self._fixed}
+            self._graphs = found
+        return self._graphs
+
+    def dataset(self) -> list[str]:
+        """The graphs every query is evaluated over: fixed, or sovgraph's graphs on the endpoint."""
+        if self._fixed is not None:
+            return self._fixed
+        graphs = sorted(self.graphs())
+        if not graphs:
+            from sovgraph.errors import EndpointError
+
+            raise EndpointError(
+                self.name,
+                f"holds no named graph under {GRAPH}: upload the graph first with "
+                f"'sovgraph push --endpoint {self.name}'.",
+            )
+        return graphs
