@@ -192,7 +192,7 @@ class Engine:
 def bound_text(query: Any, params: dict[str, Any]) -> str:
     """The text sovgraph sends for a library query and parameters (a ``VALUES`` block bound in)."""
     from sovgraph.sparql.bind import bind
-    from sovgraph.sparql.queries import bindings
+    from sovgraph.sparql.params import bindings
 
     return bind(query.text, bindings(query, params))
 

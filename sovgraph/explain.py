@@ -43,7 +43,7 @@ def explain(kg: KnowledgeGraph, node: str, lang: str = "en", max_depth: int = 8)
     """A readable tree: the node, its rule, and each premise with its sources, recursively."""
     import pyoxigraph
 
-    from sovgraph.sparql.queries import parse_iri
+    from sovgraph.sparql.params import parse_iri
 
     term = pyoxigraph.NamedNode(parse_iri(node, "sovgraph explain"))
     if not bool(kg.query("ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }", {"node": term})):

@@ -167,11 +167,15 @@ class KnowledgeGraph:
                 return info.graph
         raise SovgraphError(f"{path}: this file is not part of the loaded graph.")
 
-    def validate(self) -> Report:
-        """Check the graph against the project's SHACL shapes; see :func:`sovgraph.validate.validate`."""
-        from sovgraph.validate import validate
+    def validate(self, *, reuse: bool = True) -> Report:
+        """Check the graph against the project's SHACL shapes; see :func:`sovgraph.validate.validate`.
 
-        return validate(self)
+        A graph opened from the on-disk cache reuses the report kept there while no file nor shape changed
+        (``reuse=False`` validates again); see :func:`sovgraph.validate.report`.
+        """
+        from sovgraph.validate import report, validate
+
+        return report(self) if reuse else validate(self)
 
     def to_rdflib(self) -> rdflib.Dataset:
         """A copy of the graph as an rdflib ``Dataset`` (named graphs kept), for rdflib-based tools."""

@@ -91,9 +91,8 @@ def impact(
     exposures compared.
     """
     from sovgraph.graph import KnowledgeGraph
-    from sovgraph.network.projection import day
     from sovgraph.sparql.library import rules
-    from sovgraph.sparql.queries import parse_iri
+    from sovgraph.sparql.params import day, parse_iri
     from sovgraph.sparql.rules import materialise
 
     when = day(as_of)

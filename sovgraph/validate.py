@@ -139,6 +139,24 @@ def validate(
     return Report(tuple(sorted(_findings(results, kg))))
 
 
+def report(kg: KnowledgeGraph) -> Report:
+    """The graph's report, reused from the on-disk cache when neither a file nor a shape changed since it
+    was made (a graph loaded without the cache is validated every time)."""
+    state = kg.cache_state
+    if state is None:
+        return validate(kg)
+    from sovgraph.store.cache import digest, report_key
+
+    shapes = kg.project.shape_files()
+    key = report_key([*(digest(f.path) for f in kg.files), *(digest(p) for p in shapes)])
+    kept = state.recall("validation", key)
+    if kept is not None:
+        return Report.from_json(kept)
+    found = validate(kg)
+    state.keep("validation", key, found.to_json())
+    return found
+
+
 def resolve_sparql_targets(shapes: rdflib.Graph, kg: KnowledgeGraph) -> rdflib.Graph:
     """``shapes`` with each SPARQL-based target replaced by the focus nodes it selects in ``kg``'s files.
 

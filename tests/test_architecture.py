@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "sovgraph"
 
@@ -127,3 +128,35 @@ def test_every_error_has_a_documented_exit_code() -> None:
     assert (
         errors.ShapesError("x").exit_code == 2
     )  # unusable shapes are a bad input, not a non-conforming graph
+
+
+CLI = sorted((PACKAGE / "cli").glob("*.py"))
+SPARQL_TEXT = re.compile(
+    r"SELECT\s+(\?|\*|DISTINCT|REDUCED|\()|WHERE\s*\{|CONSTRUCT\s*\{|ASK\s*\{|PREFIX\s+\w*:|"
+    r"INSERT\s+(DATA|\{)|DELETE\s+(DATA|WHERE|\{)|GRAPH\s+[?<]"
+)
+FILE_IO = re.compile(
+    r"\bopen\(|\.read_text\(|\.read_bytes\(|\.write_text\(|\.write_bytes\(|\.unlink\(|\.r?glob\(|"
+    r"\.mkdir\(|\bshutil\b|\bos\.(remove|rename|replace)\("
+)
+CACHE = re.compile(r"sovgraph\.store\.cache|\bdigest\(|\breport_key\b|\bcache_state\b|\bopen_cached\b")
+
+
+def test_the_command_line_has_modules_to_scan() -> None:
+    assert {p.name for p in CLI} >= {"__init__.py", "common.py", "graph.py", "query.py", "network.py"}
+
+
+@pytest.mark.parametrize("path", CLI, ids=[p.name for p in CLI])
+def test_no_cli_module_holds_sparql_file_io_or_cache_logic(path: Path) -> None:
+    """A handler parses, makes one library call and prints: queries, reading files and the cache live in
+    the library (writing the output goes through sovgraph.files.write_atomic)."""
+    text = path.read_text(encoding="utf-8")
+    assert not SPARQL_TEXT.search(text), SPARQL_TEXT.search(text)
+    assert not FILE_IO.search(text), FILE_IO.search(text)
+    assert not CACHE.search(text), CACHE.search(text)
+
+
+def test_the_scanner_would_see_what_it_forbids() -> None:
+    assert SPARQL_TEXT.search('kg.query("SELECT ?x WHERE { ?x a sov:Hosting }")')
+    assert FILE_IO.search("Path(args.file).read_text(encoding='utf-8')")
+    assert CACHE.search("from sovgraph.store.cache import digest, report_key")

@@ -15,7 +15,7 @@ from servers import fake_endpoint, oxigraph
 
 import sovgraph
 from sovgraph.cli import main as remote_main
-from sovgraph.cli.endpoint import open_graph
+from sovgraph.cli.common import open_graph
 from sovgraph.exchange.server import Server, free_port
 from sovgraph.graph import connect
 from sovgraph.namespaces import GRAPH

@@ -58,3 +58,28 @@ def test_the_command_refuses_two_data_files_with_one_name(tmp_path: Path) -> Non
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("sovgraph: error: ") and "external/x.ttl" in done.stderr
     assert done.stdout == ""
+
+
+def test_a_command_that_loads_no_graph_has_no_data_option() -> None:
+    """``sovgraph queries --data /nonexistent.ttl`` exited 0: every command took --data, some ignored it."""
+    for argv in (
+        ["queries", "--data", "/nonexistent.ttl"],
+        ["synth", "-n", "10", "-o", "x.nt", "--no-cache"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "sovgraph.cli", *argv], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 2, (argv, done.stderr)
+        assert "unrecognized arguments" in done.stderr, done.stderr
+
+
+def test_check_refuses_a_day_that_is_not_a_date() -> None:
+    """``check --as-of`` was passed on only to the checks that take it; a wrong day is now refused always."""
+    done = subprocess.run(
+        [sys.executable, "-m", "sovgraph.cli", "check", "--no-cache", "--as-of", "2024-13-01"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "2024-13-01" in done.stderr and "not a date" in done.stderr

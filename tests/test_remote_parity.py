@@ -16,7 +16,7 @@ from servers import comparable, oxigraph
 import sovgraph
 from sovgraph.exchange.push import push
 from sovgraph.sparql.library import read_query
-from sovgraph.sparql.queries import bindings
+from sovgraph.sparql.params import bindings
 from sovgraph.store.remote import Endpoint
 
 # (query, parameters) over the invented world of tests/fixtures/queries/world.ttl

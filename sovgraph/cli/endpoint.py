@@ -1,88 +1,30 @@
-"""The command line for SPARQL endpoints: ``push``, ``serve``, ``enrich``, and ``--endpoint`` elsewhere.
+"""The commands that take the graph to or from elsewhere: ``push``, ``serve``, ``enrich``.
 
-:func:`register` adds the three commands to the ``sovgraph`` parser; :func:`add_endpoint_option` and
-:func:`open_graph` let the query commands (``query``, ``sparql``, ``explain``, ``check``, views) read
-the graph from an endpoint (``--endpoint URL`` or ``SOVGRAPH_ENDPOINT``) instead of loading the files.
-Nothing heavy is imported until a command runs.
+They open the graph as every command does (:func:`sovgraph.cli.common.open_graph`: the files, through the
+on-disk cache unless ``--no-cache``); their ``--endpoint`` is where the graph goes (or, for ``enrich``,
+where the enrichment comes from). Nothing heavy is imported until a command runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sovgraph.cli.common import (
+    ENV_ENDPOINT,
+    ENV_PASSWORD,
+    ENV_USER,
+    Command,
+    credentials,
+    endpoint_of,
+    open_graph,
+)
 from sovgraph.errors import SovgraphError
 
 if TYPE_CHECKING:
-    from sovgraph.graph import KnowledgeGraph
     from sovgraph.store.remote import Endpoint
-
-Handler = Callable[[argparse.Namespace], int]
-Command = Callable[[Any, str, str, str, Handler], argparse.ArgumentParser]
-
-ENV_ENDPOINT = "SOVGRAPH_ENDPOINT"
-ENV_USER = "SOVGRAPH_USER"
-ENV_PASSWORD = "SOVGRAPH_PASSWORD"
-QUERY_TIMEOUT = 60.0
-
-
-def add_endpoint_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--endpoint URL`` to a command that reads the graph (see :func:`open_graph`)."""
-    parser.add_argument(
-        "--endpoint",
-        metavar="URL",
-        default=None,
-        help=f"read the graph from this SPARQL 1.1 endpoint (e.g. after 'sovgraph push') instead of loading "
-        f"the files (default: ${ENV_ENDPOINT} if set; credentials from ${ENV_USER}/${ENV_PASSWORD})",
-    )
-
-
-def endpoint_of(args: argparse.Namespace) -> str | None:
-    """The endpoint asked for: ``--endpoint``, else ``SOVGRAPH_ENDPOINT``, else none (embedded).
-
-    Only for a command that has the option: the others (validate, export...) always load the files.
-    """
-    if not hasattr(args, "endpoint"):
-        return None
-    given: str | None = args.endpoint
-    return given or os.environ.get(ENV_ENDPOINT) or None
-
-
-def open_graph(args: argparse.Namespace) -> KnowledgeGraph:
-    """The graph a command works on: loaded from the files, or read from the endpoint asked for."""
-    from sovgraph.graph import connect, load
-
-    endpoint = endpoint_of(args)
-    if endpoint is None:
-        cache: bool | Path = (
-            False if getattr(args, "no_cache", False) else (getattr(args, "cache_dir", None) or True)
-        )
-        return load(args.root, extra=args.data, cache=cache)
-    if getattr(args, "data", None):
-        raise SovgraphError(
-            f"--data cannot be combined with an endpoint ({endpoint}): the graph is read from the endpoint "
-            "as it is. Push the extra file with 'sovgraph push --data FILE', or query without an endpoint."
-        )
-    user, password = credentials(args)
-    return connect(endpoint, args.root, user=user, password=password, timeout=QUERY_TIMEOUT)
-
-
-def credentials(args: argparse.Namespace) -> tuple[str | None, str | None]:
-    """User and password from ``--user``/``--password``, else ``SOVGRAPH_USER``/``SOVGRAPH_PASSWORD``."""
-    user = getattr(args, "user", None) or os.environ.get(ENV_USER) or None
-    password = getattr(args, "password", None) or os.environ.get(ENV_PASSWORD) or None
-    if password is not None and user is None:
-        raise SovgraphError(f"a password was given without a user: give --user or {ENV_USER} too.")
-    if user is not None and password is None:
-        raise SovgraphError(
-            f"a user was given without a password: set {ENV_PASSWORD} (or --password, which other users of "
-            "this machine can see in the process list)."
-        )
-    return user, password
 
 
 def register(commands: Any, command: Command) -> None:
@@ -166,13 +108,12 @@ def _endpoint(url: str, args: argparse.Namespace, **more: Any) -> Endpoint:
 
 def _push(args: argparse.Namespace) -> int:
     from sovgraph.exchange.push import default_graph_store, push
-    from sovgraph.graph import load
 
     url = endpoint_of(args)
     if url is None:
         raise SovgraphError(f"push needs an endpoint: give --endpoint URL or set {ENV_ENDPOINT}.")
     target = _endpoint(url, args, graph_store_url=args.graph_store or default_graph_store(url))
-    kg = load(args.root, extra=args.data)
+    kg = open_graph(args, embedded=True)
     done = push(kg, target, prune=args.prune, progress=lambda line: print(line, file=sys.stderr))
     print(
         f"pushed {len(done)} graph(s), {sum(u.triples for u in done)} triples, to {target.name}",
@@ -203,10 +144,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _enrich(args: argparse.Namespace) -> int:
     from sovgraph.exchange.enrich import WIKIDATA, enrich, write
-    from sovgraph.graph import load
-
-    kg = load(args.root, extra=args.data, derive=False)
     from sovgraph.store.remote import Endpoint
+
+    kg = open_graph(args, embedded=True, derive=False)
 
     # a public endpoint: never send it the credentials meant for the user's own endpoint
     target = Endpoint(args.endpoint or WIKIDATA, timeout=args.timeout)

@@ -1,22 +1,17 @@
 """The network commands of ``sovgraph``: chain, impact, concentration, centrality, view, export-network.
 
-:func:`register` adds them to the main parser with the helper that gives every command ``--root`` and
-``--data``. Nothing heavy is imported here: networkx, pyoxigraph and pyvis load when a command runs.
+:func:`register` adds them to the main parser. Nothing heavy is imported here: networkx, pyoxigraph and
+pyvis load when a command runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from sovgraph.graph import KnowledgeGraph
-
-Handler = Callable[[argparse.Namespace], int]
-Command = Callable[[Any, str, str, str, Handler], argparse.ArgumentParser]
+from sovgraph.cli.common import Command, add_as_of, add_endpoint_option, add_lang, open_graph
 
 
 def register(commands: Any, command: Command) -> None:
@@ -126,10 +121,8 @@ def register(commands: Any, command: Command) -> None:
 
 
 def _day_and_lang(sub: argparse.ArgumentParser) -> None:
-    from sovgraph.cli.endpoint import add_endpoint_option
-
-    sub.add_argument("--as-of", metavar="YYYY-MM-DD", default="today", help="the day (default: today)")
-    sub.add_argument("--lang", choices=("en", "fr"), default="en", help="language of labels (default: en)")
+    add_as_of(sub, "the day")
+    add_lang(sub)
     add_endpoint_option(sub)
 
 
@@ -139,17 +132,11 @@ def _views_option(sub: argparse.ArgumentParser) -> None:
     )
 
 
-def _load(args: argparse.Namespace) -> KnowledgeGraph:
-    from sovgraph.cli.endpoint import open_graph
-
-    return open_graph(args)  # the embedded store, or --endpoint / SOVGRAPH_ENDPOINT
-
-
 def _chain(args: argparse.Namespace) -> int:
     from sovgraph.network.analysis import chains, describe
     from sovgraph.network.projection import project
 
-    graph = project(_load(args), args.view, as_of=args.as_of, lang=args.lang)
+    graph = project(open_graph(args), args.view, as_of=args.as_of, lang=args.lang)
     found = chains(graph, args.entity)
     for chain in found:
         print("\n".join(describe(graph, chain)) if args.sources else chain.text(graph))
@@ -161,7 +148,7 @@ def _impact(args: argparse.Namespace) -> int:
     from sovgraph.impact import impact
 
     result = impact(
-        _load(args),
+        open_graph(args),
         args.entity,
         replace_with=args.replace_with,
         platform=args.platform,
@@ -181,7 +168,7 @@ def _concentration(args: argparse.Namespace) -> int:
     from sovgraph.network.analysis import concentration
     from sovgraph.sparql.table import render
 
-    result = concentration(_load(args), args.by, as_of=args.as_of, lang=args.lang)
+    result = concentration(open_graph(args), args.by, as_of=args.as_of, lang=args.lang)
     rows = [(s.label, len(s.hosted), f"{100 * s.share:.0f} %", "; ".join(s.hosted)) for s in result.shares]
     print(render((args.by, "hosted", "share", "platforms and data"), rows))
     print(f"{result.total} hosted platform(s) and data asset(s) as of {result.as_of}.")
@@ -193,7 +180,7 @@ def _centrality(args: argparse.Namespace) -> int:
     from sovgraph.network.projection import project
     from sovgraph.sparql.table import render
 
-    graph = project(_load(args), args.view, as_of=args.as_of, lang=args.lang)
+    graph = project(open_graph(args), args.view, as_of=args.as_of, lang=args.lang)
     ranks = centrality(graph)[: max(args.top, 0)]
     rows = [
         (
@@ -216,7 +203,7 @@ def _view(args: argparse.Namespace) -> int:
     from sovgraph.network.projection import project
     from sovgraph.network.render import write_html
 
-    graph = project(_load(args), args.view, as_of=args.as_of, lang=args.lang)
+    graph = project(open_graph(args), args.view, as_of=args.as_of, lang=args.lang)
     page = aggregate(focus_view(graph, args.focus, depth=args.depth), args.max_nodes)
     write_html(page, args.output)
     print(
@@ -230,7 +217,7 @@ def _export_network(args: argparse.Namespace) -> int:
     from sovgraph.network.interchange import write_network
     from sovgraph.network.projection import project
 
-    graph = project(_load(args), args.view, as_of=args.as_of, lang=args.lang)
+    graph = project(open_graph(args), args.view, as_of=args.as_of, lang=args.lang)
     for path in write_network(graph, args.format, args.output):
         print(f"wrote {path}", file=sys.stderr)
     return 0

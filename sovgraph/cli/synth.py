@@ -1,7 +1,7 @@
 """The ``sovgraph synth`` command: write a deterministic synthetic graph (for benchmarks and scale tests).
 
-:func:`register` adds it to the main parser with the helper that gives every command ``--root`` and
-``--data`` (unused here). Nothing heavy is imported: :mod:`sovgraph.tools.synth` loads when the command runs.
+:func:`register` adds it to the main parser (it loads no graph: no ``--data``). Nothing heavy is imported:
+:mod:`sovgraph.tools.synth` loads when the command runs.
 """
 
 from __future__ import annotations
@@ -9,12 +9,10 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-Handler = Callable[[argparse.Namespace], int]
-Command = Callable[[Any, str, str, str, Handler], argparse.ArgumentParser]
+from sovgraph.cli.common import Command
 
 _SIZE = re.compile(r"^(?P<number>[0-9]+(?:\.[0-9]+)?)(?P<unit>[kKmM]?)$")
 _UNITS = {"": 1, "k": 1_000, "m": 1_000_000}
@@ -35,6 +33,7 @@ def register(commands: Any, command: Command) -> None:
         "bytes. The format follows the extension of -o (.nt, recommended for big files, or .ttl); the file "
         "is written atomically. Load it with --data FILE, e.g. 'sovgraph validate --data synth.nt'.",
         _synth,
+        graph=False,
     )
     synth.add_argument(
         "--triples",

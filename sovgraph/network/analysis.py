@@ -121,7 +121,7 @@ class Concentration:
 
 def node_of(graph: nx.MultiDiGraph, entity: str) -> str:
     """The node of ``entity`` (an IRI, ``sg:slug`` or bare slug), or a :class:`QueryError` naming it."""
-    from sovgraph.sparql.queries import parse_iri
+    from sovgraph.sparql.params import parse_iri
 
     iri = parse_iri(entity, "entity")
     if iri not in graph:
@@ -218,7 +218,7 @@ def concentration(
     a platform hosted by two providers counts for both, so shares may add up to more than 1. A platform
     whose parent's jurisdiction is unknown counts under ``None``.
     """
-    from sovgraph.network.projection import day
+    from sovgraph.sparql.params import day
 
     if by not in BY:
         raise QueryError(f"concentration by {by!r}: choose one of {', '.join(BY)}.")

@@ -23,7 +23,6 @@ short), ``cls_label`` and ``classes`` (every ``sov:`` class of the node, supercl
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -32,6 +31,7 @@ from sovgraph.errors import QueryError
 from sovgraph.namespaces import SOV, shorten
 from sovgraph.sparql.bind import bind_values
 from sovgraph.sparql.library import QueryFile, read_query
+from sovgraph.sparql.params import day
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -47,18 +47,6 @@ COLUMNS = ("source", "target", "kind", "qualifier", "relation", "evidence", "sta
 LANGS = ("en", "fr")
 SHORT, LONG, MIN = 24, 40, 3  # names up to SHORT characters are shown whole, else shortened to LONG at most
 _CHUNK = 500
-
-
-def day(value: object = None) -> str:
-    """An as-of day as ``YYYY-MM-DD``: a date, an ISO string, or ``None`` / ``"today"`` for today."""
-    if value is None or value == "today":
-        return dt.date.today().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    try:
-        return dt.date.fromisoformat(str(value).strip()).isoformat()
-    except ValueError:
-        raise QueryError(f"as of {value!r}: not a date; write YYYY-MM-DD (or 'today').") from None
 
 
 def views(project: Project) -> dict[str, QueryFile]:
@@ -148,7 +136,7 @@ def _rows(kg: KnowledgeGraph, query: QueryFile, params: Mapping[str, object]) ->
     """The view's rows as ``{column: term}`` (unbound columns left out), each checked to be an edge."""
     import pyoxigraph
 
-    from sovgraph.sparql.queries import bindings
+    from sovgraph.sparql.params import bindings
 
     where = f"queries/views/{query.path.name}"
     solutions = kg.query(query.text, bindings(query, params))

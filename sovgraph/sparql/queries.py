@@ -1,4 +1,5 @@
-"""Run the library's queries: check and bind parameters, evaluate, label the results.
+"""Run queries: the library's (parameters checked and bound, see :mod:`sovgraph.sparql.params`), and
+ad-hoc ones; evaluate, label the results.
 
 >>> import sovgraph
 >>> kg = sovgraph.load()
@@ -9,90 +10,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
+import sys
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sovgraph.errors import QueryError
-from sovgraph.namespaces import ID, PREFIXES
+from sovgraph.errors import MissingInputError, QueryError
 from sovgraph.sparql.bind import bind_values
-from sovgraph.sparql.library import Param, QueryFile
+from sovgraph.sparql.library import QueryFile
+from sovgraph.sparql.params import bindings
 from sovgraph.sparql.results import Cell, Result
 
 if TYPE_CHECKING:
     import pyoxigraph
 
     from sovgraph.graph import KnowledgeGraph
-
-XSD = PREFIXES["xsd"]
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$")
-_CURIE = re.compile(r"^(?P<prefix>[A-Za-z][A-Za-z0-9_-]*):(?P<local>[A-Za-z0-9_][A-Za-z0-9_.-]*)$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-def coerce(query: QueryFile, param: Param, raw: object) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
-    """Turn a value given by a user into the RDF term of the parameter's type, or say what is wrong."""
-    import pyoxigraph
-
-    where = f"query {query.name}, parameter {param.name} ({param.type})"
-    text = raw.isoformat() if isinstance(raw, dt.date) else str(raw).strip()
-    if param.type == "iri":
-        return pyoxigraph.NamedNode(parse_iri(text, where))
-    if param.type == "date":
-        if text == "today":
-            text = dt.date.today().isoformat()
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            raise QueryError(f"{where}: {text!r} is not a date; write YYYY-MM-DD.") from None
-        return pyoxigraph.Literal(day.isoformat(), datatype=pyoxigraph.NamedNode(XSD + "date"))
-    if param.type == "integer":
-        if not re.fullmatch(r"[+-]?[0-9]+", text):
-            raise QueryError(f"{where}: {text!r} is not an integer.")
-        return pyoxigraph.Literal(str(int(text)), datatype=pyoxigraph.NamedNode(XSD + "integer"))
-    if param.type == "boolean":
-        if text.lower() not in ("true", "false"):
-            raise QueryError(f"{where}: {text!r} is not true or false.")
-        return pyoxigraph.Literal(text.lower(), datatype=pyoxigraph.NamedNode(XSD + "boolean"))
-    return pyoxigraph.Literal(text)
-
-
-def parse_iri(text: str, where: str = "IRI") -> str:
-    """An IRI from what a person types: ``<…>`` or a full IRI, ``prefix:local``, or a bare ``sg:`` slug."""
-    if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
-    curie = _CURIE.match(text)
-    if curie and curie.group("prefix") in PREFIXES:
-        return PREFIXES[curie.group("prefix")] + curie.group("local")
-    if _SLUG.match(text):
-        return ID + text
-    if _IRI.match(text) and ("://" in text or text.startswith("urn:")):
-        return text
-    raise QueryError(
-        f"{where}: {text!r} is not an IRI; give a full IRI, a prefixed name such as sg:emc2 "
-        f"(prefixes: {', '.join(sorted(PREFIXES))}) or a bare identifier such as emc2."
-    )
-
-
-def bindings(query: QueryFile, params: Mapping[str, object]) -> dict[str, Any]:
-    """Check the parameters against the query's header and return their terms (defaults filled in)."""
-    known = {p.name: p for p in query.params}
-    unknown = sorted(set(params) - set(known))
-    if unknown:
-        takes = ", ".join(p.signature() for p in query.params) or "no parameter"
-        raise QueryError(f"query {query.name}: unknown parameter {', '.join(unknown)}; it takes {takes}.")
-    terms: dict[str, Any] = {}
-    for param in query.params:
-        raw = params.get(param.name)
-        if raw is None:
-            raw = param.default
-        if raw is None:
-            if param.required:
-                raise QueryError(f"query {query.name}: parameter {param.name} ({param.type}) is required.")
-            continue
-        terms[param.name] = coerce(query, param, raw)
-    return terms
 
 
 def run(kg: KnowledgeGraph, query: QueryFile, params: Mapping[str, object], lang: str = "en") -> Result:
@@ -102,6 +34,27 @@ def run(kg: KnowledgeGraph, query: QueryFile, params: Mapping[str, object], lang
     solutions = kg.query(query.text, bindings(query, params))
     if not isinstance(solutions, pyoxigraph.QuerySolutions):
         raise QueryError(f"query {query.name}: only SELECT queries can be run as library queries.")
+    return label_result(kg, solutions, lang)
+
+
+def run_named(
+    kg: KnowledgeGraph, name: str, params: Mapping[str, object], *, as_of: object = None, lang: str = "en"
+) -> Result:
+    """Run the library query ``name`` (what ``sovgraph query`` does): ``as_of``, when given, must be a
+    parameter of the query."""
+    spec = kg.library().get(name)
+    given = dict(params)
+    if spec is not None and as_of is not None:
+        if spec.param("as_of") is None:
+            raise QueryError(f"query {name} does not take --as-of (it has no as_of parameter).")
+        given["as_of"] = as_of
+    return kg.run(name, lang=lang, **given)
+
+
+def label_result(kg: KnowledgeGraph, solutions: pyoxigraph.QuerySolutions, lang: str = "en") -> Result:
+    """The rows of a SELECT answer as a :class:`Result`, each IRI with its label in ``lang``."""
+    import pyoxigraph
+
     columns = [v.value for v in solutions.variables]
     raw = [[solution[c] for c in columns] for solution in solutions]
     labels = label_terms(kg, (t for row in raw for t in row if isinstance(t, pyoxigraph.NamedNode)), lang)
@@ -113,6 +66,29 @@ def run(kg: KnowledgeGraph, query: QueryFile, params: Mapping[str, object], lang
         for row in raw
     ]
     return Result(columns, rows)
+
+
+def read_sparql(source: str | Path) -> str:
+    """The text of an ad-hoc query: a file, or standard input for ``-``."""
+    if str(source) == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise MissingInputError(str(source), exc.strerror or str(exc)) from None
+
+
+def ask(kg: KnowledgeGraph, text: str, lang: str = "en") -> Result | bool | pyoxigraph.QueryTriples:
+    """Run any SPARQL query: a SELECT gives a labelled :class:`Result`, an ASK a bool, a CONSTRUCT or
+    DESCRIBE its triples."""
+    import pyoxigraph
+
+    answer = kg.query(text)
+    if isinstance(answer, pyoxigraph.QueryBoolean):
+        return bool(answer)
+    if isinstance(answer, pyoxigraph.QueryTriples):
+        return answer
+    return label_result(kg, answer, lang)
 
 
 _LABELS = """

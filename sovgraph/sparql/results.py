@@ -86,6 +86,21 @@ def format_result(result: Result, fmt: str, max_width: int | None = None) -> str
     raise UnsupportedFormatError(f"--format {fmt}", list(FORMATS), output=True)
 
 
+def format_answer(answer: Result | bool | pyoxigraph.QueryTriples, fmt: str) -> str:
+    """Any query's answer as text: a :class:`Result` in ``fmt``, an ASK as ``true``/``false``, triples as
+    Turtle."""
+    import pyoxigraph
+
+    from sovgraph.formats import serialize
+    from sovgraph.namespaces import PREFIXES
+
+    if isinstance(answer, bool):
+        return "true" if answer else "false"
+    if isinstance(answer, pyoxigraph.QueryTriples):
+        return serialize(answer, pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+    return format_result(answer, fmt)
+
+
 def to_table(result: Result, max_width: int | None = None) -> str:
     """Labels instead of IRIs, long cells wrapped, and the row count.
 

@@ -65,6 +65,17 @@ class CacheState:
             self.lock.close()
         return replace(self, lock=None)
 
+    def recall(self, kind: str, key: str) -> str | None:
+        """A text kept beside the store under ``kind`` for the content key ``key`` (see :meth:`keep`)."""
+        kept = self.folder / f"{kind}-{key[:32]}.json"
+        return kept.read_text(encoding="utf-8") if kept.is_file() else None
+
+    def keep(self, kind: str, key: str, text: str) -> None:
+        """Keep ``text`` beside the store under ``kind`` for ``key``, replacing older keys' texts."""
+        for old in self.folder.glob(f"{kind}-*.json"):
+            old.unlink(missing_ok=True)
+        write_atomic(self.folder / f"{kind}-{key[:32]}.json", text.encode("utf-8"))
+
     def summary(self) -> str:
         parts = [f"{len(self.reused)} file(s) reused", f"{len(self.reloaded)} (re)loaded"]
         if self.removed:

@@ -1,0 +1,158 @@
+"""What the command families share: how a command is declared, its options, and how it opens its graph.
+
+A command that loads a graph (``graph=True``) gets ``--data``, ``--no-cache`` and ``--cache-dir``; one that
+can read the graph from a SPARQL endpoint gets ``--endpoint`` (:func:`add_endpoint_option`); every command
+gets ``--root``. :func:`open_graph` is the one way a command opens its graph: loaded from the files through
+:func:`sovgraph.load` (the on-disk cache unless ``--no-cache``), or read from the endpoint asked for.
+Nothing heavy is imported here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sovgraph.errors import SovgraphError
+
+if TYPE_CHECKING:
+    from sovgraph.graph import KnowledgeGraph
+
+Handler = Callable[[argparse.Namespace], int]
+Command = Callable[..., argparse.ArgumentParser]
+
+ENV_ENDPOINT = "SOVGRAPH_ENDPOINT"
+ENV_USER = "SOVGRAPH_USER"
+ENV_PASSWORD = "SOVGRAPH_PASSWORD"
+QUERY_TIMEOUT = 60.0
+LANGS = ("en", "fr")
+
+
+def command(
+    commands: Any,
+    name: str,
+    summary: str,
+    description: str,
+    handler: Handler,
+    *,
+    graph: bool = True,
+) -> argparse.ArgumentParser:
+    """Add a command to the sub-commands: ``--root`` always, the graph options if it loads one."""
+    sub: argparse.ArgumentParser = commands.add_parser(name, help=summary, description=description)
+    sub.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="project folder holding ontology/ and data/ (default: found from the current folder, "
+        "SOVGRAPH_ROOT, or the installed checkout)",
+    )
+    if graph:
+        add_graph_options(sub)
+    sub.set_defaults(handler=handler)
+    return sub
+
+
+def add_graph_options(sub: argparse.ArgumentParser) -> None:
+    """``--data``, ``--no-cache``, ``--cache-dir``: only for a command that loads a graph."""
+    sub.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="load this RDF file too (repeatable)",
+    )
+    sub.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="load everything in memory, ignoring the on-disk store (by default unchanged files are "
+        "neither parsed nor derived again)",
+    )
+    sub.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="where the on-disk store lives (default: SOVGRAPH_CACHE_DIR, else ~/.cache/sovgraph/PROJECT)",
+    )
+
+
+def add_endpoint_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--endpoint URL`` to a command that reads the graph (see :func:`open_graph`)."""
+    parser.add_argument(
+        "--endpoint",
+        metavar="URL",
+        default=None,
+        help=f"read the graph from this SPARQL 1.1 endpoint (e.g. after 'sovgraph push') instead of loading "
+        f"the files (default: ${ENV_ENDPOINT} if set; credentials from ${ENV_USER}/${ENV_PASSWORD})",
+    )
+
+
+def add_as_of(
+    sub: argparse.ArgumentParser, what: str = "the day at which relations must be in force"
+) -> None:
+    """``--as-of``: one option, one default (today), read by :func:`sovgraph.sparql.params.day`."""
+    sub.add_argument("--as-of", metavar="YYYY-MM-DD", default=None, help=f"{what} (default: today)")
+
+
+def add_lang(sub: argparse.ArgumentParser, what: str = "language of labels") -> None:
+    sub.add_argument("--lang", choices=LANGS, default="en", help=f"{what} (default: en)")
+
+
+def endpoint_of(args: argparse.Namespace) -> str | None:
+    """The endpoint asked for: ``--endpoint``, else ``SOVGRAPH_ENDPOINT``, else none (embedded).
+
+    Only for a command that has the option: the others (validate, export...) always load the files.
+    """
+    if not hasattr(args, "endpoint"):
+        return None
+    given: str | None = args.endpoint
+    return given or os.environ.get(ENV_ENDPOINT) or None
+
+
+def open_graph(args: argparse.Namespace, *, embedded: bool = False, derive: bool = True) -> KnowledgeGraph:
+    """The graph a command works on: loaded from the files (through the cache unless ``--no-cache``), or
+    read from the endpoint asked for; ``embedded`` always loads the files (``push``, ``serve``, ``enrich``,
+    whose ``--endpoint`` is where the graph goes, not where it comes from)."""
+    from sovgraph.graph import connect, load
+
+    endpoint = None if embedded else endpoint_of(args)
+    if endpoint is None:
+        cache: bool | Path = (
+            False if getattr(args, "no_cache", False) else (getattr(args, "cache_dir", None) or True)
+        )
+        return load(args.root, extra=getattr(args, "data", []), cache=cache, derive=derive)
+    if getattr(args, "data", None):
+        raise SovgraphError(
+            f"--data cannot be combined with an endpoint ({endpoint}): the graph is read from the endpoint "
+            "as it is. Push the extra file with 'sovgraph push --data FILE', or query without an endpoint."
+        )
+    user, password = credentials(args)
+    return connect(endpoint, args.root, user=user, password=password, timeout=QUERY_TIMEOUT)
+
+
+def credentials(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """User and password from ``--user``/``--password``, else ``SOVGRAPH_USER``/``SOVGRAPH_PASSWORD``."""
+    user = getattr(args, "user", None) or os.environ.get(ENV_USER) or None
+    password = getattr(args, "password", None) or os.environ.get(ENV_PASSWORD) or None
+    if password is not None and user is None:
+        raise SovgraphError(f"a password was given without a user: give --user or {ENV_USER} too.")
+    if user is not None and password is None:
+        raise SovgraphError(
+            f"a user was given without a password: set {ENV_PASSWORD} (or --password, which other users of "
+            "this machine can see in the process list)."
+        )
+    return user, password
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print a result, or write it to ``output`` atomically (and say so on standard error)."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    from sovgraph.files import write_atomic
+
+    write_atomic(output, text.encode("utf-8"))
+    print(f"wrote {output}", file=sys.stderr)
