@@ -217,3 +217,19 @@ def graph_iri(label: str) -> str:
     'https://w3id.org/sovgraph/graph/data/hosting.ttl'
     """
     return GRAPH + quote(label, safe="/._-")
+
+
+def describe_version(code: str, root: Path | str | None = None) -> str:
+    """What ``sovgraph --version`` prints: the code's version, then the graph's (:func:`data_version`)
+    and where that graph was found.
+
+    >>> describe_version("0.1.0").startswith("sovgraph 0.1.0\\ngraph: ontology ")
+    True
+    """
+    try:
+        project = find_project(root)
+    except InputError as exc:
+        return f"sovgraph {code}\ngraph: none found ({exc})"
+    installed = project.root == packaged_root()
+    where = "installed with the package" if installed else str(project.root)
+    return f"sovgraph {code}\ngraph: {data_version(project)} ({where})"
