@@ -28,10 +28,17 @@ if TYPE_CHECKING:
 
 
 def run(kg: KnowledgeGraph, query: QueryFile, params: Mapping[str, object], lang: str = "en") -> Result:
-    """Evaluate a library query with its parameters and label the IRIs of the result in ``lang``."""
+    """Evaluate a library query with its parameters and label the IRIs of the result in ``lang``.
+
+    A value given for an IRI parameter may be any name of an entity (see :mod:`sovgraph.sparql.names`):
+    it must name exactly one entity of the graph.
+    """
     import pyoxigraph
 
-    solutions = kg.query(query.text, bindings(query, params))
+    from sovgraph.sparql.names import resolve
+
+    terms = bindings(query, params, lambda text, where: resolve(kg, text, where, lang=lang))
+    solutions = kg.query(query.text, terms)
     if not isinstance(solutions, pyoxigraph.QuerySolutions):
         raise QueryError(f"query {query.name}: only SELECT queries can be run as library queries.")
     return label_result(kg, solutions, lang)
