@@ -7,7 +7,7 @@ An entity can be named by its IRI (``https://w3id.org/sovgraph/id/emc2``, ``<…
 raise :class:`~sovgraph.errors.AmbiguousNameError` listing them; none raises
 :class:`~sovgraph.errors.UnknownNameError` with the closest names. A name never silently matches nothing.
 
->>> normalise("  Conseil d’État ")
+>>> normalise("  Conseil d\u2019État ")
 'conseil d etat'
 >>> normalise("health-data-hub")
 'health data hub'
@@ -148,7 +148,9 @@ def resolve(kg: KnowledgeGraph, text: str, where: str = "entity", *, lang: str =
             + "; ".join(m.line() for m in listed)
             + ". Give one of these IRIs (or its slug) instead."
         )
-    raise UnknownNameError(f"{where}: {given!r} names no entity of the graph. " + _closest(kg, every, needle, lang))
+    raise UnknownNameError(
+        f"{where}: {given!r} names no entity of the graph. " + _closest(kg, every, needle, lang)
+    )
 
 
 def _closest(kg: KnowledgeGraph, every: dict[str, set[str]], needle: str, lang: str) -> str:
@@ -207,4 +209,3 @@ def _rank(needle: str, name: str) -> int | None:
 
 def _slug(iri: str) -> str:
     return re.split(r"[/#]", iri.rstrip("/#"))[-1]
-
