@@ -40,6 +40,16 @@ def who_hosts_what(kg: KnowledgeGraph, *, as_of: object = None, lang: str = "en"
     return with_exposures(kg, run_named(kg, QUERY, params, as_of=as_of, lang=lang))
 
 
+def run_query(
+    kg: KnowledgeGraph, name: str, params: Mapping[str, object], *, as_of: object = None, lang: str = "en"
+) -> Result:
+    """Run a library query as ``sovgraph query`` does: rows that name a platform and a law also name their
+    exposure (:func:`with_exposures`)."""
+    from sovgraph.sparql.queries import run_named
+
+    return with_exposures(kg, run_named(kg, name, params, as_of=as_of, lang=lang))
+
+
 def with_exposures(kg: KnowledgeGraph, result: Result) -> Result:
     """``result`` with an ``exposure`` column after ``through`` when its rows name a platform and a law: the
     exposure of that platform to that law by that criterion through that entity (by that service when

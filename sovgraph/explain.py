@@ -64,7 +64,32 @@ def explain(kg: KnowledgeGraph, node: str, lang: str = "en", max_depth: int = 8)
 
     ``node`` is any name of the node (see :func:`sovgraph.sparql.names.resolve`).
     """
-    return "\n".join(e.line() for e in explain_entries(kg, node, lang, max_depth))
+    return lines(explain_entries(kg, node, lang, max_depth))
+
+
+def lines(entries: list[Entry]) -> str:
+    """An explanation's entries as the readable tree."""
+    return "\n".join(e.line() for e in entries)
+
+
+def explain_nodes(
+    kg: KnowledgeGraph,
+    node: str | None = None,
+    *,
+    platform: str | None = None,
+    law: str | None = None,
+    lang: str = "en",
+) -> list[Entry]:
+    """The entries explaining ``node``, or every exposure of ``platform`` to ``law`` (one after the other):
+    what ``sovgraph explain`` shows. Give a node, or a platform and a law."""
+    if (node is None) == (platform is None and law is None) or (node is None and not (platform and law)):
+        raise QueryError("explain: give a node, or a platform and a law (--platform and --law), not both.")
+    if node is not None:
+        return explain_entries(kg, node, lang)
+    assert platform is not None and law is not None
+    return [
+        e for exposure in exposures_of(kg, platform, law, lang) for e in explain_entries(kg, exposure, lang)
+    ]
 
 
 def explain_entries(kg: KnowledgeGraph, node: str, lang: str = "en", max_depth: int = 8) -> list[Entry]:

@@ -188,3 +188,37 @@ def emit(text: str, output: Path | None) -> None:
 
     write_atomic(output, text.encode("utf-8"))
     print(f"wrote {output}", file=sys.stderr)
+
+
+def add_output_options(sub: argparse.ArgumentParser, extra: tuple[str, ...] = ()) -> None:
+    """``--format``, ``-o``, ``--labels``: how a command's answer is written (see :mod:`sovgraph.output`)."""
+    from sovgraph.output import FORMATS
+
+    sub.add_argument(
+        "--format",
+        "-f",
+        choices=(*FORMATS, *extra),
+        default="table",
+        help="table (for people), csv, tsv or json (W3C SPARQL results: IRIs and values), xlsx (a "
+        "spreadsheet; needs sovgraph[xlsx])"
+        + (f", {', '.join(extra)}" if extra else "")
+        + " (default: table)",
+    )
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to this file (atomically)")
+    sub.add_argument(
+        "--labels",
+        action="store_true",
+        help="add a label column beside each IRI column (csv, tsv, json, xlsx)",
+    )
+
+
+def emit_result(args: argparse.Namespace, result: Any, text: str | None = None) -> None:
+    """Write a command's answer as ``--format`` asks, to ``-o`` or standard output; ``text`` is its own
+    readable form for ``table``."""
+    from sovgraph.output import render, write
+
+    if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
+        raise SovgraphError("--format xlsx writes a spreadsheet: give -o FILE.xlsx.")
+    write(render(result, args.format, labels=args.labels, text=text), args.output, sys.stdout.buffer)
+    if args.output is not None:
+        print(f"wrote {args.output}", file=sys.stderr)
