@@ -155,14 +155,14 @@ def open_graph(args: argparse.Namespace, *, embedded: bool = False, derive: bool
         cache: bool | Path = (
             False if getattr(args, "no_cache", False) else (getattr(args, "cache_dir", None) or True)
         )
-        return load(args.root, extra=getattr(args, "data", []), cache=cache, derive=derive)
+        return load(getattr(args, "root", None), extra=getattr(args, "data", []), cache=cache, derive=derive)
     if getattr(args, "data", None):
         raise SovgraphError(
             f"--data cannot be combined with an endpoint ({endpoint}): the graph is read from the endpoint "
             "as it is. Push the extra file with 'sovgraph push --data FILE', or query without an endpoint."
         )
     user, password = credentials(args)
-    return connect(endpoint, args.root, user=user, password=password, timeout=QUERY_TIMEOUT)
+    return connect(endpoint, getattr(args, "root", None), user=user, password=password, timeout=QUERY_TIMEOUT)
 
 
 def credentials(args: argparse.Namespace) -> tuple[str | None, str | None]:

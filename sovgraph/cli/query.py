@@ -130,7 +130,7 @@ def _queries(args: argparse.Namespace) -> int:
     from sovgraph.project import find_project
     from sovgraph.sparql.library import library
 
-    project = find_project(args.root)
+    project = find_project(getattr(args, "root", None))
     for name, spec in library(project.queries_dir, project.root).items():
         print(f"{name}\n    {spec.summary}")
         for param in spec.params:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from sovgraph.errors import MissingInputError, QueryError
 from sovgraph.sparql.bind import bind_values
 from sovgraph.sparql.library import QueryFile
-from sovgraph.sparql.params import bindings
+from sovgraph.sparql.params import Resolver, bindings
 from sovgraph.sparql.results import Cell, Result
 
 if TYPE_CHECKING:
@@ -27,18 +27,21 @@ if TYPE_CHECKING:
     from sovgraph.graph import KnowledgeGraph
 
 
-def run(kg: KnowledgeGraph, query: QueryFile, params: Mapping[str, object], lang: str = "en") -> Result:
+def run(
+    kg: KnowledgeGraph,
+    query: QueryFile,
+    params: Mapping[str, object],
+    lang: str = "en",
+    resolve: Resolver | None = None,
+) -> Result:
     """Evaluate a library query with its parameters and label the IRIs of the result in ``lang``.
 
-    A value given for an IRI parameter may be any name of an entity (see :mod:`sovgraph.sparql.names`):
-    it must name exactly one entity of the graph.
+    ``resolve`` turns the names given for IRI parameters into IRIs (``kg.run`` passes
+    :func:`sovgraph.sparql.names.resolve`, so any name of an entity works and must name exactly one).
     """
     import pyoxigraph
 
-    from sovgraph.sparql.names import resolve
-
-    terms = bindings(query, params, lambda text, where: resolve(kg, text, where, lang=lang))
-    solutions = kg.query(query.text, terms)
+    solutions = kg.query(query.text, bindings(query, params, resolve))
     if not isinstance(solutions, pyoxigraph.QuerySolutions):
         raise QueryError(f"query {query.name}: only SELECT queries can be run as library queries.")
     return label_result(kg, solutions, lang)
