@@ -2,20 +2,26 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+BASE := $(VENV)/.installed-base
+TESTED := $(VENV)/.installed-test
 
-.PHONY: setup demo test check lint typecheck docs golden screenshot serve bench clean
+## setup: the package and the test extra, for development (make check needs it)
+setup: $(TESTED)
 
-setup: $(STAMP)
-
-$(STAMP): pyproject.toml
+# The package alone, with what its commands need (what `make demo` uses).
+$(BASE): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(BASE)
 
-## demo: validate the curated graph and show what it holds (embedded store)
-demo: setup
+# The test extra on top (pytest, ruff, mypy, Playwright, the notebook and server extras).
+$(TESTED): $(BASE)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TESTED)
+
+## demo: validate the curated graph and show what it holds (embedded store; installs no test tool)
+demo: $(BASE)
 	$(BIN)/sovgraph validate
 	$(BIN)/sovgraph stats
 	$(BIN)/sovgraph check
@@ -29,8 +35,8 @@ test: setup
 check: setup lint typecheck test
 
 lint: setup
-	$(BIN)/ruff check sovgraph tests
-	$(BIN)/ruff format --check sovgraph tests
+	$(BIN)/ruff check sovgraph tests setup.py
+	$(BIN)/ruff format --check sovgraph tests setup.py
 
 typecheck: setup
 	$(BIN)/mypy

@@ -94,6 +94,14 @@ class QueryError(SovgraphError):
     """A SPARQL query is not valid, or a query's parameters are wrong."""
 
 
+class UnknownNameError(QueryError):
+    """A name given for an entity matches no entity of the graph; the message lists the closest names."""
+
+
+class AmbiguousNameError(QueryError):
+    """A name given for an entity matches several entities; the message lists them, with their IRIs."""
+
+
 class OutputError(SovgraphError):
     """A result could not be written where it was asked to go."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sovgraph.errors import QueryError
@@ -39,74 +40,155 @@ SELECT ?p ?o WHERE {
 """
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One line of an explanation: the node it is about, at which depth, a field and its value (``node``:
+    the node's own heading; ``""``: a note)."""
+
+    depth: int
+    node: str
+    key: str
+    value: str
+
+    def line(self) -> str:
+        pad = "  " * self.depth
+        if self.key == "node":
+            return pad + self.value
+        if not self.key:
+            return f"{pad}  {self.value}"
+        return f"{pad}  {self.key}: {self.value}".rstrip() if self.value else f"{pad}  {self.key}:"
+
+
 def explain(kg: KnowledgeGraph, node: str, lang: str = "en", max_depth: int = 8) -> str:
-    """A readable tree: the node, its rule, and each premise with its sources, recursively."""
+    """A readable tree: the node, its rule, and each premise with its sources, recursively.
+
+    ``node`` is any name of the node (see :func:`sovgraph.sparql.names.resolve`).
+    """
+    return lines(explain_entries(kg, node, lang, max_depth))
+
+
+def lines(entries: list[Entry]) -> str:
+    """An explanation's entries as the readable tree."""
+    return "\n".join(e.line() for e in entries)
+
+
+def explain_nodes(
+    kg: KnowledgeGraph,
+    node: str | None = None,
+    *,
+    platform: str | None = None,
+    law: str | None = None,
+    lang: str = "en",
+) -> list[Entry]:
+    """The entries explaining ``node``, or every exposure of ``platform`` to ``law`` (one after the other):
+    what ``sovgraph explain`` shows. Give a node, or a platform and a law."""
+    if (node is None) == (platform is None and law is None) or (node is None and not (platform and law)):
+        raise QueryError("explain: give a node, or a platform and a law (--platform and --law), not both.")
+    if node is not None:
+        return explain_entries(kg, node, lang)
+    assert platform is not None and law is not None
+    return [
+        e for exposure in exposures_of(kg, platform, law, lang) for e in explain_entries(kg, exposure, lang)
+    ]
+
+
+def explain_entries(kg: KnowledgeGraph, node: str, lang: str = "en", max_depth: int = 8) -> list[Entry]:
+    """The lines of :func:`explain` as entries (for tables)."""
     import pyoxigraph
 
-    from sovgraph.sparql.params import parse_iri
+    from sovgraph.sparql.names import resolve
 
-    term = pyoxigraph.NamedNode(parse_iri(node, "sovgraph explain"))
-    if not bool(kg.query("ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }", {"node": term})):
-        raise QueryError(f"{node}: no such node in the graph.")
-    lines: list[str] = []
+    term = pyoxigraph.NamedNode(resolve(kg, node, "explain", lang=lang))
+    entries: list[Entry] = []
     records = [r["record"] for r in kg.select(_RECORDS, {"node": term})]
-    _node(kg, term, lang, lines, depth=0, max_depth=max_depth, seen=set())
+    _node(kg, term, lang, entries, depth=0, max_depth=max_depth, seen=set())
     for record in records:
-        lines.append("  derived facts about it:")
-        _node(kg, record, lang, lines, depth=2, max_depth=max_depth, seen=set())
-    return "\n".join(lines)
+        entries.append(Entry(0, term.value, "derived facts about it", ""))
+        _node(kg, record, lang, entries, depth=2, max_depth=max_depth, seen=set())
+    return entries
+
+
+_EXPOSURES = """
+SELECT DISTINCT ?exposure WHERE {
+    ?exposure a sov:Exposure ; sov:exposed ?platform ; sov:law ?law .
+} ORDER BY ?exposure
+"""
+
+
+def exposures_of(kg: KnowledgeGraph, platform: str, law: str, lang: str = "en") -> list[str]:
+    """The exposures (derived nodes) of a platform or data asset to a law, both given by any name; an
+    error when there is none."""
+    import pyoxigraph
+
+    from sovgraph.sparql.names import resolve
+
+    terms = {
+        "platform": pyoxigraph.NamedNode(resolve(kg, platform, "explain --platform", lang=lang)),
+        "law": pyoxigraph.NamedNode(resolve(kg, law, "explain --law", lang=lang)),
+    }
+    found = [row["exposure"].value for row in kg.select(_EXPOSURES, terms)]
+    if not found:
+        raise QueryError(
+            f"explain: {shorten(terms['platform'].value)} has no exposure to {shorten(terms['law'].value)} "
+            "in the graph; 'sovgraph query who-hosts-what' lists the exposures."
+        )
+    return found
 
 
 def _node(
-    kg: KnowledgeGraph, term: object, lang: str, lines: list[str], depth: int, max_depth: int, seen: set[str]
+    kg: KnowledgeGraph, term: object, lang: str, out: list[Entry], depth: int, max_depth: int, seen: set[str]
 ) -> None:
     import pyoxigraph
 
     assert isinstance(term, pyoxigraph.NamedNode)
-    pad = "  " * depth
+
+    def add(key: str, value: str) -> None:
+        out.append(Entry(depth, term.value, key, value))
+
     rows = list(kg.select(_DESCRIBE, {"node": term, "lang": pyoxigraph.Literal(lang)}))
     first = rows[0] if rows else None
     label = next((r["label"].value for r in rows if r["label"] is not None), None)
     classes = sorted({shorten(r["class"].value) for r in rows if r["class"] is not None})
-    lines.append(
-        f"{pad}{shorten(term.value)}"
+    add(
+        "node",
+        shorten(term.value)
         + (f" — {label}" if label else "")
-        + (f" [{', '.join(classes)}]" if classes else "")
+        + (f" [{', '.join(classes)}]" if classes else ""),
     )
     if term.value in seen:
-        lines.append(f"{pad}  (already shown above)")
+        add("", "(already shown above)")
         return
     seen.add(term.value)
-    fields = list(kg.select(_FIELDS, {"node": term}))
-    for f in fields:
+    for f in kg.select(_FIELDS, {"node": term}):
         value = f["o"]
-        shown = shorten(value.value) if isinstance(value, pyoxigraph.NamedNode) else value.value
-        lines.append(f"{pad}  {shorten(f['p'].value)}: {shown}")
+        add(
+            shorten(f["p"].value),
+            shorten(value.value) if isinstance(value, pyoxigraph.NamedNode) else value.value,
+        )
     if first is not None and (first["from"] is not None or first["until"] is not None):
         start = first["from"].value if first["from"] is not None else "…"
         end = first["until"].value if first["until"] is not None else "…"
-        lines.append(f"{pad}  in force: {start} → {end}")
+        add("in force", f"{start} → {end}")
     confidence = next((r["confidence"].value for r in rows if r["confidence"] is not None), None)
     if confidence:
-        lines.append(f"{pad}  confidence: {confidence}")
+        add("confidence", confidence)
     sources = sorted({_source(r) for r in rows if r["source"] is not None})
     for source in sources:
-        lines.append(f"{pad}  source: {source}")
+        add("source", source)
     rule = next((r for r in rows if r["rule"] is not None), None)
     if rule is None:
         if not sources:
-            lines.append(f"{pad}  (a curated node with no source of its own)")
+            add("", "(a curated node with no source of its own)")
         return
     rule_name = rule["rule"].value.rsplit("/", 1)[-1]
-    rule_label = rule["rule_label"].value if rule["rule_label"] is not None else ""
-    lines.append(f"{pad}  derived by rule {rule_name}: {rule_label}")
+    add(f"derived by rule {rule_name}", rule["rule_label"].value if rule["rule_label"] is not None else "")
     premises = sorted({r["premise"].value for r in rows if r["premise"] is not None})
     if depth >= max_depth:
-        lines.append(f"{pad}  … {len(premises)} premise(s) not shown (depth limit)")
+        add("", f"… {len(premises)} premise(s) not shown (depth limit)")
         return
     for premise in premises:
-        lines.append(f"{pad}  premise:")
-        _node(kg, pyoxigraph.NamedNode(premise), lang, lines, depth + 2, max_depth, seen)
+        add("premise", "")
+        _node(kg, pyoxigraph.NamedNode(premise), lang, out, depth + 2, max_depth, seen)
 
 
 def _source(row: object) -> str:

@@ -157,7 +157,9 @@ class KnowledgeGraph:
         query = queries[name]
         if query.param("lang") is not None and "lang" not in params:
             params["lang"] = lang  # a query that reads the language gets the one asked for
-        return run(self, query, params, lang)
+        from sovgraph.sparql.names import resolve
+
+        return run(self, query, params, lang, lambda text, where: resolve(self, text, where, lang=lang))
 
     def graph_of(self, path: Path | str) -> str:
         """The named-graph IRI into which a file was loaded."""

@@ -92,15 +92,14 @@ def impact(
     """
     from sovgraph.graph import KnowledgeGraph
     from sovgraph.sparql.library import rules
-    from sovgraph.sparql.params import day, parse_iri
+    from sovgraph.sparql.names import resolve
+    from sovgraph.sparql.params import day
     from sovgraph.sparql.rules import materialise
 
     when = day(as_of)
-    target = _existing(kg, parse_iri(entity, "entity"), entity)
-    other = (
-        None if replace_with is None else _existing(kg, parse_iri(replace_with, "replacement"), replace_with)
-    )
-    only = None if platform is None else _existing(kg, parse_iri(platform, "platform"), platform)
+    target = resolve(kg, entity, "impact: the entity", lang=lang)
+    other = None if replace_with is None else resolve(kg, replace_with, "impact: --replace-with", lang=lang)
+    only = None if platform is None else resolve(kg, platform, "impact: --platform", lang=lang)
     store = _copy(kg)
     if other is None:
         changes = _remove(kg, store, target, lang)
@@ -248,15 +247,6 @@ def _exposures(
         exposure = Exposure(*(c.value for c in cells if c), *(c.text() for c in cells if c))
         found[exposure.key] = exposure
     return found
-
-
-def _existing(kg: KnowledgeGraph, iri: str, given: str) -> str:
-    import pyoxigraph
-
-    node = pyoxigraph.NamedNode(iri)
-    if not kg.query("ASK { { ?node ?p ?o } UNION { ?s ?p ?node } }", {"node": node}):
-        raise QueryError(f"{given}: no such entity in the graph ({iri}); check the identifier, e.g. sg:emc2.")
-    return iri
 
 
 def _labels(kg: KnowledgeGraph, iris: Sequence[str], lang: str) -> dict[str, str]:

@@ -3,7 +3,9 @@
 A project is a folder holding ``ontology/`` (the model; ``ontology/shapes/`` holds the SHACL shapes),
 ``data/`` (curated facts) and ``queries/`` (the library, ``rules/``, ``views/`` and ``checks/``). It is found,
 in order: from the ``root`` argument, from the ``SOVGRAPH_ROOT`` environment variable, by walking up from the
-current folder, and finally beside the installed package (the repository checkout).
+current folder, beside the package (a repository checkout, or an editable install), and finally the copy
+installed with the package (``sovgraph/_data/``, read through :mod:`importlib.resources`; see ``setup.py``).
+The installed copy is what a ``pip install``-ed sovgraph answers from when no project is nearer.
 
 How a loaded file is named is decided here too: its **label** (:func:`label`, the path relative to the
 project root, or ``external/<file name>`` for a file outside it) and its named graph (:func:`graph_iri`).
@@ -96,11 +98,57 @@ def find_project(root: Path | str | None = None) -> Project:
     beside_package = Path(__file__).resolve().parent.parent
     if (beside_package / MARKER).is_file():
         return Project(beside_package)
+    installed = packaged_root()
+    if installed is not None:
+        return Project(installed)
     raise MissingInputError(
         here,
-        f"no sovgraph project here: no {MARKER.as_posix()} in this folder or above it; run from a "
-        "checkout, pass --root, or set SOVGRAPH_ROOT",
+        f"no sovgraph project here: no {MARKER.as_posix()} in this folder or above it, and none installed "
+        "with the package; run from a checkout, pass --root, or set SOVGRAPH_ROOT",
     )
+
+
+def packaged_root() -> Path | None:
+    """The project installed with the package (``sovgraph/_data/``, put there by the wheel's build step),
+    or ``None`` in a checkout or when the package was installed without it.
+
+    Only a package installed as files counts: the store reads files by path.
+    """
+    from importlib.resources import files
+
+    folder = files("sovgraph").joinpath("_data")
+    if isinstance(folder, Path) and (folder / MARKER).is_file():
+        return folder.resolve()
+    return None
+
+
+def data_version(project: Project) -> str:
+    """What the graph of a project is: the ontology's ``owl:versionInfo`` and a short hash of the content
+    of its ontology and data files (the same files give the same hash, wherever they are).
+
+    >>> data_version(find_project())  # doctest: +ELLIPSIS
+    'ontology 0.1.0, data ...'
+    """
+    import hashlib
+
+    import pyoxigraph
+
+    version = "unversioned"
+    owl = "http://www.w3.org/2002/07/owl#"
+    marker = project.root / MARKER
+    try:
+        quads = pyoxigraph.parse(path=str(marker), format=pyoxigraph.RdfFormat.TURTLE)
+        found = sorted(
+            q.object.value for q in quads if q.predicate == pyoxigraph.NamedNode(owl + "versionInfo")
+        )
+        version = found[0] if found else version
+    except (OSError, SyntaxError):
+        version = "unreadable"
+    h = hashlib.sha256()
+    for path in [*project.ontology_files(), *project.data_files()]:
+        h.update(project.label(path).encode("utf-8") + b"\0")
+        h.update(path.read_bytes())
+    return f"ontology {version}, data {h.hexdigest()[:12]}"
 
 
 def _checked(folder: Path, how: str) -> Project:
@@ -174,3 +222,19 @@ def graph_iri(label: str) -> str:
     'https://w3id.org/sovgraph/graph/data/hosting.ttl'
     """
     return GRAPH + quote(label, safe="/._-")
+
+
+def describe_version(code: str, root: Path | str | None = None) -> str:
+    """What ``sovgraph --version`` prints: the code's version, then the graph's (:func:`data_version`)
+    and where that graph was found.
+
+    >>> describe_version("0.1.0").startswith("sovgraph 0.1.0\\ngraph: ontology ")
+    True
+    """
+    try:
+        project = find_project(root)
+    except InputError as exc:
+        return f"sovgraph {code}\ngraph: none found ({exc})"
+    installed = project.root == packaged_root()
+    where = "installed with the package" if installed else str(project.root)
+    return f"sovgraph {code}\ngraph: {data_version(project)} ({where})"

@@ -119,8 +119,10 @@ def validate(
     import pyshacl
     import rdflib
 
+    from sovgraph.progress import working
+
     data = rdflib.Graph()
-    with _quiet_rdflib():
+    with _quiet_rdflib(), working("validating"):
         data.parse(data=kg.union_ntriples(), format="nt")
         shape_paths = list(shapes) if shapes is not None else kg.project.shape_files()
         shapes_ = shapes_graph(shape_paths)

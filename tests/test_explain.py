@@ -36,7 +36,7 @@ def test_a_curated_relation_shows_its_derived_in_force_dates(world: sovgraph.Kno
 
 
 def test_an_unknown_node_is_an_error_naming_it(world: sovgraph.KnowledgeGraph) -> None:
-    with pytest.raises(QueryError, match="sg:nothing-here: no such node in the graph"):
+    with pytest.raises(QueryError, match="'sg:nothing-here' names no entity of the graph"):
         explain(world, "sg:nothing-here")
 
 

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from sovgraph._version import __version__
-from sovgraph.cli.common import Handler, command
+from sovgraph.cli.common import Handler, add_global_options, check_global_options, command
 from sovgraph.errors import SovgraphError
 
 FAMILIES = (
@@ -32,6 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (see :data:`sovgraph.errors.EXIT_CODES`)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    check_global_options(parser, args)
     handler: Handler = args.handler
     try:
         return handler(args)
@@ -53,12 +54,26 @@ def build_parser() -> argparse.ArgumentParser:
         "graph does not conform or a check found something, 2 bad input or usage, 3 a SPARQL endpoint or "
         "the Oxigraph server failed.",
     )
-    parser.add_argument("--version", action="version", version=f"sovgraph {__version__}")
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="print the code version and the data version, and exit"
+    )
+    add_global_options(parser)
     parser.set_defaults(handler=lambda _args: _usage(parser))
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for family in FAMILIES:
         importlib.import_module(family).register(commands, command)
     return parser
+
+
+class _Version(argparse.Action):
+    """``--version``: the code's version, and the version of the graph it would load (computed only when
+    asked for: it hashes the data files)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, *_: object) -> None:
+        from sovgraph.project import describe_version
+
+        print(describe_version(__version__, getattr(namespace, "root", None)))
+        parser.exit()
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

@@ -31,6 +31,10 @@ QUERY_TIMEOUT = 60.0
 LANGS = ("en", "fr")
 
 
+GRAPH_OPTIONS = ("data", "no_cache", "cache_dir")
+"""The options that load a graph (their ``dest``), offered only by the commands that load one."""
+
+
 def command(
     commands: Any,
     name: str,
@@ -40,34 +44,61 @@ def command(
     *,
     graph: bool = True,
 ) -> argparse.ArgumentParser:
-    """Add a command to the sub-commands: ``--root`` always, the graph options if it loads one."""
+    """Add a command to the sub-commands: ``--root`` always, the graph options if it loads one.
+
+    The same options are accepted before the command too (:func:`add_global_options`); given after it,
+    they do not reset what was given before (their default here is "not given").
+    """
     sub: argparse.ArgumentParser = commands.add_parser(name, help=summary, description=description)
-    sub.add_argument(
-        "--root",
-        type=Path,
-        default=None,
-        help="project folder holding ontology/ and data/ (default: found from the current folder, "
-        "SOVGRAPH_ROOT, or the installed checkout)",
-    )
+    _root_option(sub, default=argparse.SUPPRESS)
     if graph:
-        add_graph_options(sub)
-    sub.set_defaults(handler=handler)
+        add_graph_options(sub, default=argparse.SUPPRESS)
+    sub.set_defaults(handler=handler, loads_graph=graph)
     return sub
 
 
-def add_graph_options(sub: argparse.ArgumentParser) -> None:
+def add_global_options(parser: argparse.ArgumentParser) -> None:
+    """``--root`` and the graph options on the main parser: ``sovgraph --root DIR stats`` works as
+    ``sovgraph stats --root DIR``. :func:`check_global_options` refuses a graph option given before a
+    command that loads no graph."""
+    _root_option(parser, default=None)
+    add_graph_options(parser, default=None)
+    parser.set_defaults(data=[], no_cache=False, loads_graph=False)
+
+
+def check_global_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """A graph option given to a command that loads no graph is a usage error (exit 2), not ignored."""
+    if getattr(args, "loads_graph", True):
+        return
+    given = [f"--{dest.replace('_', '-')}" for dest in GRAPH_OPTIONS if getattr(args, dest, None)]
+    if given:
+        parser.error(f"{', '.join(given)}: this command loads no graph, so it takes no such option.")
+
+
+def _root_option(parser: argparse.ArgumentParser, default: Any) -> None:
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=default,
+        help="project folder holding ontology/ and data/ (default: found from the current folder, "
+        "SOVGRAPH_ROOT, the checkout beside the package, or the data installed with it)",
+    )
+
+
+def add_graph_options(sub: argparse.ArgumentParser, default: Any = None) -> None:
     """``--data``, ``--no-cache``, ``--cache-dir``: only for a command that loads a graph."""
     sub.add_argument(
         "--data",
         type=Path,
         action="append",
-        default=[],
+        default=[] if default is None else default,
         metavar="FILE",
         help="load this RDF file too (repeatable)",
     )
     sub.add_argument(
         "--no-cache",
         action="store_true",
+        default=False if default is None else default,
         help="load everything in memory, ignoring the on-disk store (by default unchanged files are "
         "neither parsed nor derived again)",
     )
@@ -75,6 +106,7 @@ def add_graph_options(sub: argparse.ArgumentParser) -> None:
         "--cache-dir",
         type=Path,
         metavar="DIR",
+        default=default,
         help="where the on-disk store lives (default: SOVGRAPH_CACHE_DIR, else ~/.cache/sovgraph/PROJECT)",
     )
 
@@ -123,14 +155,14 @@ def open_graph(args: argparse.Namespace, *, embedded: bool = False, derive: bool
         cache: bool | Path = (
             False if getattr(args, "no_cache", False) else (getattr(args, "cache_dir", None) or True)
         )
-        return load(args.root, extra=getattr(args, "data", []), cache=cache, derive=derive)
+        return load(getattr(args, "root", None), extra=getattr(args, "data", []), cache=cache, derive=derive)
     if getattr(args, "data", None):
         raise SovgraphError(
             f"--data cannot be combined with an endpoint ({endpoint}): the graph is read from the endpoint "
             "as it is. Push the extra file with 'sovgraph push --data FILE', or query without an endpoint."
         )
     user, password = credentials(args)
-    return connect(endpoint, args.root, user=user, password=password, timeout=QUERY_TIMEOUT)
+    return connect(endpoint, getattr(args, "root", None), user=user, password=password, timeout=QUERY_TIMEOUT)
 
 
 def credentials(args: argparse.Namespace) -> tuple[str | None, str | None]:
@@ -156,3 +188,37 @@ def emit(text: str, output: Path | None) -> None:
 
     write_atomic(output, text.encode("utf-8"))
     print(f"wrote {output}", file=sys.stderr)
+
+
+def add_output_options(sub: argparse.ArgumentParser, extra: tuple[str, ...] = ()) -> None:
+    """``--format``, ``-o``, ``--labels``: how a command's answer is written (see :mod:`sovgraph.output`)."""
+    from sovgraph.output import FORMATS
+
+    sub.add_argument(
+        "--format",
+        "-f",
+        choices=(*FORMATS, *extra),
+        default="table",
+        help="table (for people), csv, tsv or json (W3C SPARQL results: IRIs and values), xlsx (a "
+        "spreadsheet; needs sovgraph[xlsx])"
+        + (f", {', '.join(extra)}" if extra else "")
+        + " (default: table)",
+    )
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to this file (atomically)")
+    sub.add_argument(
+        "--labels",
+        action="store_true",
+        help="add a label column beside each IRI column (csv, tsv, json, xlsx)",
+    )
+
+
+def emit_result(args: argparse.Namespace, result: Any, text: str | None = None) -> None:
+    """Write a command's answer as ``--format`` asks, to ``-o`` or standard output; ``text`` is its own
+    readable form for ``table``."""
+    from sovgraph.output import render, write
+
+    if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
+        raise SovgraphError("--format xlsx writes a spreadsheet: give -o FILE.xlsx.")
+    write(render(result, args.format, labels=args.labels, text=text), args.output, sys.stdout.buffer)
+    if args.output is not None:
+        print(f"wrote {args.output}", file=sys.stderr)

@@ -126,7 +126,7 @@ def _serve(args: argparse.Namespace) -> int:
     from sovgraph.exchange.server import serve
     from sovgraph.graph import load
 
-    kg = load(args.root, extra=args.data)
+    kg = load(getattr(args, "root", None), extra=getattr(args, "data", []))
 
     def say(line: str) -> None:
         print(line, flush=True)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sovgraph.cli.common import Command, add_lang, open_graph
+from sovgraph.cli.common import Command, add_lang, add_output_options, emit_result, open_graph
 
 
 def register(commands: Any, command: Command) -> None:
@@ -20,6 +20,7 @@ def register(commands: Any, command: Command) -> None:
         _validate,
     )
     validate.add_argument("--warnings", action="store_true", help="also list warnings (hidden by default)")
+    add_output_options(validate)
 
     stats = command(
         commands,
@@ -29,6 +30,7 @@ def register(commands: Any, command: Command) -> None:
         _stats,
     )
     add_lang(stats, "language of class labels")
+    add_output_options(stats)
 
     export = command(
         commands,
@@ -51,16 +53,19 @@ def register(commands: Any, command: Command) -> None:
 def _validate(args: argparse.Namespace) -> int:
     kg = open_graph(args)
     report = kg.validate()  # reused from the cache while no file nor shape changed
+    from sovgraph.tables import findings_table
+
     shown = report.findings if args.warnings else tuple(report.violations)
-    for finding in shown:
-        print(finding.line())
-    print(
+    summary = (
         f"{len(kg.files)} file(s), {len(kg)} triples: "
         + ("conforms" if report.conforms else "does NOT conform")
         + f" ({len(report.violations)} violation(s), {len(report.warnings)} warning(s)"
         + ("" if args.warnings or not report.warnings else "; --warnings lists them")
         + ")."
     )
+    emit_result(args, findings_table(shown), "\n".join([*(f.line() for f in shown), summary]))
+    if args.format != "table" or args.output is not None:
+        print(summary, file=sys.stderr)
     return 0 if report.conforms else 1
 
 
@@ -68,16 +73,23 @@ def _stats(args: argparse.Namespace) -> int:
     from sovgraph.namespaces import shorten
     from sovgraph.sparql.table import render
     from sovgraph.stats import stats
+    from sovgraph.tables import stats_table
 
     result = stats(open_graph(args), lang=args.lang)
-    print(f"{result.triples} triples in {len(result.by_file)} file(s)\n")
-    print(
-        render(
-            ("class", "label", "entities"), [(shorten(c.iri), c.label, c.entities) for c in result.by_class]
-        )
+    text = "\n".join(
+        [
+            f"{result.triples} triples in {len(result.by_file)} file(s)\n",
+            render(
+                ("class", "label", "entities"),
+                [(shorten(c.iri), c.label, c.entities) for c in result.by_class],
+            ),
+            "",
+            render(
+                ("file", "triples", "subjects"), [(f.file, f.triples, f.subjects) for f in result.by_file]
+            ),
+        ]
     )
-    print()
-    print(render(("file", "triples", "subjects"), [(f.file, f.triples, f.subjects) for f in result.by_file]))
+    emit_result(args, stats_table(result), text)
     return 0
 
 

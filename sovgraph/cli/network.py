@@ -11,7 +11,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sovgraph.cli.common import Command, add_as_of, add_endpoint_option, add_lang, open_graph
+from sovgraph.cli.common import (
+    Command,
+    add_as_of,
+    add_endpoint_option,
+    add_lang,
+    add_output_options,
+    emit_result,
+    open_graph,
+)
 
 
 def register(commands: Any, command: Command) -> None:
@@ -27,10 +35,11 @@ def register(commands: Any, command: Command) -> None:
         "dates and sources.",
         _chain,
     )
-    chain.add_argument("entity", help="where the chains start: an IRI, sg:slug or bare slug (e.g. emc2)")
+    chain.add_argument("entity", help="where the chains start: an IRI, sg:slug, slug or label (e.g. EMC2)")
     chain.add_argument("--sources", action="store_true", help="print each hop with its dates and sources")
     chain.add_argument("--view", default="dependencies", help="the view whose edges are followed")
     _day_and_lang(chain)
+    add_output_options(chain)
 
     impact = command(
         commands,
@@ -42,10 +51,11 @@ def register(commands: Any, command: Command) -> None:
         "criterion, through) in force on --as-of that are lost and gained. The loaded data are not modified.",
         _impact,
     )
-    impact.add_argument("entity", help="the entity removed or replaced (IRI, sg:slug or slug)")
+    impact.add_argument("entity", help="the entity removed or replaced (IRI, sg:slug, slug or label)")
     impact.add_argument("--replace-with", metavar="OTHER", help="a cloud service or provider to host instead")
     impact.add_argument("--platform", help="only this platform or data asset (its hostings, its exposures)")
     _day_and_lang(impact)
+    add_output_options(impact)
 
     concentration = command(
         commands,
@@ -60,6 +70,7 @@ def register(commands: Any, command: Command) -> None:
         "--by", choices=("provider", "parent", "jurisdiction"), default="provider", help="default: provider"
     )
     _day_and_lang(concentration)
+    add_output_options(concentration)
 
     centrality = command(
         commands,
@@ -74,6 +85,7 @@ def register(commands: Any, command: Command) -> None:
     centrality.add_argument("--top", type=int, default=10, metavar="N", help="how many to list (default: 10)")
     centrality.add_argument("--view", default="dependencies", help="the view whose edges are followed")
     _day_and_lang(centrality)
+    add_output_options(centrality)
 
     view = command(
         commands,
@@ -85,7 +97,9 @@ def register(commands: Any, command: Command) -> None:
         "with class, dates and sources). Without --focus the whole projection is drawn.",
         _view,
     )
-    view.add_argument("--focus", metavar="ENTITY", help="the entity to centre on (IRI, sg:slug or slug)")
+    view.add_argument(
+        "--focus", metavar="ENTITY", help="the entity to centre on (IRI, sg:slug, slug or label)"
+    )
     view.add_argument(
         "--depth", type=int, default=2, metavar="N", help="hops kept around the focus (default 2)"
     )
@@ -135,11 +149,14 @@ def _views_option(sub: argparse.ArgumentParser) -> None:
 def _chain(args: argparse.Namespace) -> int:
     from sovgraph.network.analysis import chains, describe
     from sovgraph.network.projection import project
+    from sovgraph.sparql.names import resolve
+    from sovgraph.tables import chains_table
 
-    graph = project(open_graph(args), args.view, as_of=args.as_of, lang=args.lang)
-    found = chains(graph, args.entity)
-    for chain in found:
-        print("\n".join(describe(graph, chain)) if args.sources else chain.text(graph))
+    kg = open_graph(args)
+    graph = project(kg, args.view, as_of=args.as_of, lang=args.lang)
+    found = chains(graph, resolve(kg, args.entity, "chain", lang=args.lang))
+    text = [line for c in found for line in (describe(graph, c) if args.sources else [c.text(graph)])]
+    emit_result(args, chains_table(graph, found), "\n".join(text))
     print(f"{len(found)} chain(s) as of {graph.graph['as_of']}.", file=sys.stderr)
     return 0
 
@@ -155,23 +172,27 @@ def _impact(args: argparse.Namespace) -> int:
         as_of=args.as_of,
         lang=args.lang,
     )
-    print(f"What if, as of {result.as_of}:")
-    print("\n".join(f"  {change}" for change in result.changes))
+    from sovgraph.tables import impact_table
+
+    lines = [f"What if, as of {result.as_of}:", *(f"  {change}" for change in result.changes)]
     for title, exposures in (("Lost", result.lost), ("Gained", result.gained)):
-        print(f"{title} exposures ({len(exposures)}):" if exposures else f"{title} exposures: none")
-        print("\n".join(f"  {exposure.text()}" for exposure in exposures), end="\n" if exposures else "")
-    print(f"Unchanged exposures: {len(result.kept)}")
+        lines.append(f"{title} exposures ({len(exposures)}):" if exposures else f"{title} exposures: none")
+        lines.extend(f"  {exposure.text()}" for exposure in exposures)
+    lines.append(f"Unchanged exposures: {len(result.kept)}")
+    emit_result(args, impact_table(result), "\n".join(lines))
     return 0
 
 
 def _concentration(args: argparse.Namespace) -> int:
     from sovgraph.network.analysis import concentration
     from sovgraph.sparql.table import render
+    from sovgraph.tables import concentration_table
 
     result = concentration(open_graph(args), args.by, as_of=args.as_of, lang=args.lang)
     rows = [(s.label, len(s.hosted), f"{100 * s.share:.0f} %", "; ".join(s.hosted)) for s in result.shares]
-    print(render((args.by, "hosted", "share", "platforms and data"), rows))
-    print(f"{result.total} hosted platform(s) and data asset(s) as of {result.as_of}.")
+    text = render((args.by, "hosted", "share", "platforms and data"), rows)
+    text += f"\n{result.total} hosted platform(s) and data asset(s) as of {result.as_of}."
+    emit_result(args, concentration_table(result), text)
     return 0
 
 
@@ -193,7 +214,10 @@ def _centrality(args: argparse.Namespace) -> int:
         )
         for i, r in enumerate(ranks, start=1)
     ]
-    print(render(("rank", "actor", "class", "dependants", "betweenness", "platforms and data"), rows))
+    from sovgraph.tables import centrality_table
+
+    text = render(("rank", "actor", "class", "dependants", "betweenness", "platforms and data"), rows)
+    emit_result(args, centrality_table(graph, ranks), text)
     return 0
 
 
@@ -202,9 +226,12 @@ def _view(args: argparse.Namespace) -> int:
     from sovgraph.network.focus import focus_view
     from sovgraph.network.projection import project
     from sovgraph.network.render import write_html
+    from sovgraph.sparql.names import resolve
 
-    graph = project(open_graph(args), args.view, as_of=args.as_of, lang=args.lang)
-    page = aggregate(focus_view(graph, args.focus, depth=args.depth), args.max_nodes)
+    kg = open_graph(args)
+    graph = project(kg, args.view, as_of=args.as_of, lang=args.lang)
+    focus = None if args.focus is None else resolve(kg, args.focus, "view --focus", lang=args.lang)
+    page = aggregate(focus_view(graph, focus, depth=args.depth), args.max_nodes)
     write_html(page, args.output)
     print(
         f"wrote {args.output} ({page.number_of_nodes()} nodes, {page.number_of_edges()} edges)",

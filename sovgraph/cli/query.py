@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from sovgraph.cli.common import Command, add_as_of, add_endpoint_option, add_lang, emit, open_graph
+from sovgraph.cli.common import (
+    Command,
+    add_as_of,
+    add_endpoint_option,
+    add_lang,
+    add_output_options,
+    emit,
+    emit_result,
+    open_graph,
+)
 from sovgraph.errors import QueryError
 
 
@@ -26,8 +34,10 @@ def register(commands: Any, command: Command) -> None:
         "query",
         "run a library query by name",
         "Run a query of the library. Parameters are checked against the query's header and bound as RDF "
-        "terms (never pasted into the query text). IRIs can be given in full, as prefixed names (sg:emc2) "
-        "or as bare identifiers (emc2).",
+        "terms (never pasted into the query text). An entity can be named by its IRI, a prefixed name "
+        "(sg:emc2), its slug (emc2) or a label (EMC2, 'Health Data Hub'): a name that matches several "
+        "entities or none is an error listing them. Rows that name a platform and a law also name their "
+        "exposure (the node 'sovgraph explain' traces).",
         _query,
     )
     query.add_argument("name", help="the query's name (see 'sovgraph queries')")
@@ -57,8 +67,15 @@ def register(commands: Any, command: Command) -> None:
         "was obtained: the rule that derived it, and each premise with its sources, recursively.",
         _explain,
     )
-    explain.add_argument("node", help="the derived node's IRI (as printed by 'sovgraph query exposure')")
+    explain.add_argument(
+        "node",
+        nargs="?",
+        help="the derived node: its IRI (the exposure column of 'sovgraph query who-hosts-what') or any name",
+    )
+    explain.add_argument("--platform", metavar="NAME", help="with --law: explain this platform's exposures")
+    explain.add_argument("--law", metavar="NAME", help="with --platform: the law of the exposures explained")
     explain.add_argument("--lang", choices=("en", "fr"), default="en", help="language of labels")
+    add_output_options(explain)
 
     check = command(
         commands,
@@ -70,29 +87,50 @@ def register(commands: Any, command: Command) -> None:
     )
     add_as_of(check, "the day for checks that depend on dates")
     check.add_argument("--lang", choices=("en", "fr"), default="en", help="language of labels")
+    add_output_options(check)
 
-    for sub in (query, sparql, explain, check):
+    search = command(
+        commands,
+        "search",
+        "find entities by name",
+        "List the entities one of whose names (rdfs:label, skos:altLabel, skos:prefLabel, in any language, "
+        "or the slug) contains TEXT, accents and case ignored: label, class and IRI, best matches first.",
+        _search,
+    )
+    search.add_argument("text", help="part of a name (e.g. emc2, 'conseil d etat', microsoft)")
+    search.add_argument("--limit", type=int, default=50, metavar="N", help="at most N entities (default: 50)")
+    add_lang(search)
+    add_output_options(search)
+
+    who = command(
+        commands,
+        "who-hosts-what",
+        "who hosts what, under which law, in brief",
+        "The library query who-hosts-what read for people: one line per platform and law (how the law "
+        "reaches, the host), and the numbered sources once at the end. Other formats give the query's rows, "
+        "each with its exposure (the node 'sovgraph explain' traces).",
+        _who_hosts_what,
+    )
+    for name in ("platform", "provider", "jurisdiction", "law"):
+        who.add_argument(f"--{name}", metavar="NAME", help=f"only this {name} (any name of it)")
+    add_as_of(who)
+    add_lang(who)
+    add_output_options(who)
+
+    for sub in (query, sparql, explain, check, search, who):
         add_endpoint_option(sub)
 
 
 def _result_options(sub: argparse.ArgumentParser) -> None:
     add_lang(sub)
-    sub.add_argument(
-        "--format",
-        "-f",
-        choices=("table", "csv", "tsv", "json", "html"),
-        default="table",
-        help="table (labels, for people), the W3C SPARQL results formats csv, tsv, json, or an html table "
-        "(default: table)",
-    )
-    sub.add_argument("-o", "--output", type=Path, help="write the result to this file (atomically)")
+    add_output_options(sub, extra=("html",))
 
 
 def _queries(args: argparse.Namespace) -> int:
     from sovgraph.project import find_project
     from sovgraph.sparql.library import library
 
-    project = find_project(args.root)
+    project = find_project(getattr(args, "root", None))
     for name, spec in library(project.queries_dir, project.root).items():
         print(f"{name}\n    {spec.summary}")
         for param in spec.params:
@@ -101,8 +139,7 @@ def _queries(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from sovgraph.sparql.queries import run_named
-    from sovgraph.sparql.results import format_result
+    from sovgraph.brief import run_query
 
     params: dict[str, object] = {}
     for item in args.param:
@@ -110,37 +147,64 @@ def _query(args: argparse.Namespace) -> int:
         if not sep or not name:
             raise QueryError(f"--param {item!r}: write NAME=VALUE.")
         params[name.strip()] = value
-    result = run_named(open_graph(args), args.name, params, as_of=args.as_of, lang=args.lang)
-    emit(format_result(result, args.format), args.output)
+    emit_result(args, run_query(open_graph(args), args.name, params, as_of=args.as_of, lang=args.lang))
     return 0
 
 
 def _sparql(args: argparse.Namespace) -> int:
     from sovgraph.sparql.queries import ask, read_sparql
-    from sovgraph.sparql.results import format_answer
+    from sovgraph.sparql.results import Result, format_answer
 
-    text = read_sparql(args.file)
-    emit(format_answer(ask(open_graph(args), text, args.lang), args.format), args.output)
+    answer = ask(open_graph(args), read_sparql(args.file), args.lang)
+    if isinstance(answer, Result):
+        emit_result(args, answer)
+    else:
+        emit(format_answer(answer, args.format), args.output)
     return 0
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from sovgraph.explain import explain
+    from sovgraph.explain import explain_nodes, lines
+    from sovgraph.tables import explain_table
 
-    print(explain(open_graph(args), args.node, lang=args.lang))
+    entries = explain_nodes(open_graph(args), args.node, platform=args.platform, law=args.law, lang=args.lang)
+    emit_result(args, explain_table(entries), lines(entries))
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
     from sovgraph.sparql.checks import run_checks
     from sovgraph.sparql.results import to_table
+    from sovgraph.tables import checks_table
 
     outcomes = run_checks(open_graph(args), as_of=args.as_of, lang=args.lang)
+    lines = []
     for outcome in outcomes:
         status = "ok" if outcome.passed else f"{len(outcome.result.rows)} finding(s)"
-        print(f"{outcome.name}: {status} — {outcome.summary}")
+        lines.append(f"{outcome.name}: {status} — {outcome.summary}")
         if not outcome.passed:
-            print(to_table(outcome.result))
+            lines.append(to_table(outcome.result))
     failed = sum(1 for outcome in outcomes if not outcome.passed)
-    print(f"{len(outcomes)} check(s), {failed} with findings.")
+    lines.append(f"{len(outcomes)} check(s), {failed} with findings.")
+    emit_result(args, checks_table(outcomes), "\n".join(lines))
     return 1 if failed else 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    from sovgraph.sparql.names import as_result, search
+
+    matches = search(open_graph(args), args.text, lang=args.lang, limit=args.limit)
+    text = "\n".join(m.line() for m in matches) or f"No entity has a name containing {args.text!r}."
+    emit_result(args, as_result(matches), text)
+    return 0
+
+
+def _who_hosts_what(args: argparse.Namespace) -> int:
+    from sovgraph.brief import brief, who_hosts_what
+
+    wanted = {
+        n: getattr(args, n) for n in ("platform", "provider", "jurisdiction", "law") if getattr(args, n)
+    }
+    result = who_hosts_what(open_graph(args), as_of=args.as_of, lang=args.lang, **wanted)
+    emit_result(args, result, brief(result))
+    return 0

@@ -62,19 +62,13 @@ def size(text: str) -> int:
 
 
 def _synth(args: argparse.Namespace) -> int:
+    from sovgraph.progress import counter
     from sovgraph.tools.synth import FORMATS, REPORT_EVERY, write
 
     target: int = args.triples
     show = not args.quiet and target >= 2 * REPORT_EVERY
-    tty = sys.stderr.isatty()
-
-    def progress(count: int) -> None:
-        end = "\r" if tty else "\n"
-        print(f"synth: {count:,} / {target:,} triples", end=end, file=sys.stderr, flush=True)
-
-    count = write(args.output, target, args.seed, progress=progress if show else None)
-    if show and tty:
-        print(file=sys.stderr)
+    with counter("synth", target, "triple") as progress:
+        count = write(args.output, target, args.seed, progress=progress if show else None)
     syntax = FORMATS[args.output.suffix.lower()]
     print(f"wrote {args.output}: {count:,} triples ({syntax}, seed {args.seed})", file=sys.stderr)
     return 0

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from sovgraph.errors import QueryError
@@ -54,14 +54,25 @@ def day(value: object = None) -> str:
     return found.isoformat()
 
 
-def coerce(query: QueryFile, param: Param, raw: object) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
-    """Turn a value given by a user into the RDF term of the parameter's type, or say what is wrong."""
+Resolver = Callable[[str, str], str]
+"""Turns a name given for an IRI parameter into the IRI it names (``(text, where) -> IRI``), or raises:
+:func:`sovgraph.sparql.names.resolve` over a graph."""
+
+
+def coerce(
+    query: QueryFile, param: Param, raw: object, resolve: Resolver | None = None
+) -> pyoxigraph.NamedNode | pyoxigraph.Literal:
+    """Turn a value given by a user into the RDF term of the parameter's type, or say what is wrong.
+
+    An IRI parameter goes through ``resolve`` when given (a name, slug or label becomes the one entity it
+    names), else it is only parsed (:func:`parse_iri`).
+    """
     import pyoxigraph
 
     where = f"query {query.name}, parameter {param.name} ({param.type})"
     text = raw.isoformat() if isinstance(raw, dt.date) else str(raw).strip()
     if param.type == "iri":
-        return pyoxigraph.NamedNode(parse_iri(text, where))
+        return pyoxigraph.NamedNode(resolve(text, where) if resolve else parse_iri(text, where))
     if param.type == "date":
         found = _parse_day(text)
         if found is None:
@@ -76,6 +87,14 @@ def coerce(query: QueryFile, param: Param, raw: object) -> pyoxigraph.NamedNode 
             raise QueryError(f"{where}: {text!r} is not true or false.")
         return pyoxigraph.Literal(text.lower(), datatype=pyoxigraph.NamedNode(XSD + "boolean"))
     return pyoxigraph.Literal(text)
+
+
+def try_parse_iri(text: str) -> str | None:
+    """The IRI ``text`` spells (as :func:`parse_iri` reads it), or ``None`` when it spells none."""
+    try:
+        return parse_iri(text.strip())
+    except QueryError:
+        return None
 
 
 def parse_iri(text: str, where: str = "IRI") -> str:
@@ -95,8 +114,11 @@ def parse_iri(text: str, where: str = "IRI") -> str:
     )
 
 
-def bindings(query: QueryFile, params: Mapping[str, object]) -> dict[str, Term]:
-    """Check the parameters against the query's header and return their terms (defaults filled in)."""
+def bindings(
+    query: QueryFile, params: Mapping[str, object], resolve: Resolver | None = None
+) -> dict[str, Term]:
+    """Check the parameters against the query's header and return their terms (defaults filled in);
+    ``resolve`` turns the names given for IRI parameters into IRIs (see :func:`coerce`)."""
     known = {p.name: p for p in query.params}
     unknown = sorted(set(params) - set(known))
     if unknown:
@@ -111,5 +133,5 @@ def bindings(query: QueryFile, params: Mapping[str, object]) -> dict[str, Term]:
             if param.required:
                 raise QueryError(f"query {query.name}: parameter {param.name} ({param.type}) is required.")
             continue
-        terms[param.name] = coerce(query, param, raw)
+        terms[param.name] = coerce(query, param, raw, resolve if raw is not param.default else None)
     return terms

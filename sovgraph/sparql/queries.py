@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from sovgraph.errors import MissingInputError, QueryError
 from sovgraph.sparql.bind import bind_values
 from sovgraph.sparql.library import QueryFile
-from sovgraph.sparql.params import bindings
+from sovgraph.sparql.params import Resolver, bindings
 from sovgraph.sparql.results import Cell, Result
 
 if TYPE_CHECKING:
@@ -27,11 +27,21 @@ if TYPE_CHECKING:
     from sovgraph.graph import KnowledgeGraph
 
 
-def run(kg: KnowledgeGraph, query: QueryFile, params: Mapping[str, object], lang: str = "en") -> Result:
-    """Evaluate a library query with its parameters and label the IRIs of the result in ``lang``."""
+def run(
+    kg: KnowledgeGraph,
+    query: QueryFile,
+    params: Mapping[str, object],
+    lang: str = "en",
+    resolve: Resolver | None = None,
+) -> Result:
+    """Evaluate a library query with its parameters and label the IRIs of the result in ``lang``.
+
+    ``resolve`` turns the names given for IRI parameters into IRIs (``kg.run`` passes
+    :func:`sovgraph.sparql.names.resolve`, so any name of an entity works and must name exactly one).
+    """
     import pyoxigraph
 
-    solutions = kg.query(query.text, bindings(query, params))
+    solutions = kg.query(query.text, bindings(query, params, resolve))
     if not isinstance(solutions, pyoxigraph.QuerySolutions):
         raise QueryError(f"query {query.name}: only SELECT queries can be run as library queries.")
     return label_result(kg, solutions, lang)

@@ -43,8 +43,10 @@ def materialise(store: pyoxigraph.Store, rules: Sequence[QueryFile]) -> list[Rul
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
     store.add_graph(graph)
+    from sovgraph.progress import steps
+
     runs = []
-    for rule in rules:
+    for rule in steps(rules, "deriving", unit="rule"):
         store.extend(_describe(rule, graph))
         recursive = is_recursive(rule)
         size = _size(store, graph)

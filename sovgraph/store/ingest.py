@@ -132,9 +132,11 @@ def load_store(paths: Sequence[Path], root: Path) -> tuple[pyoxigraph.Store, lis
     """
     import pyoxigraph
 
+    from sovgraph.progress import steps
+
     store = pyoxigraph.Store()
     loaded = []
-    for path, label in labels(paths, root):
+    for path, label in steps(labels(paths, root), "loading"):
         graph = graph_iri(label)
         fmt, target = rdf_format(path), pyoxigraph.NamedNode(graph)
         if store.contains_named_graph(target):  # the same file twice: the later one replaces it
@@ -156,8 +158,10 @@ def read_files(paths: Sequence[Path], root: Path) -> list[tuple[LoadedFile, Pars
 
     Only the bytes of each file are kept (no quad objects); :func:`fill_store` loads them.
     """
+    from sovgraph.progress import steps
+
     parsed = []
-    for path, label in labels(paths, root):
+    for path, label in steps(labels(paths, root), "parsing"):
         graph = graph_iri(label)
         data = _read(path, label)
         statements = sum(1 for _ in _parse(data, path, graph, label))
@@ -180,8 +184,10 @@ def fill_store(
     """
     import pyoxigraph
 
+    from sovgraph.progress import steps
+
     loaded = []
-    for info, quads in parsed:
+    for info, quads in steps(parsed, "loading"):
         graph = pyoxigraph.NamedNode(info.graph)
         if store.contains_named_graph(graph):
             store.remove_graph(graph)

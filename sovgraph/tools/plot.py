@@ -17,10 +17,7 @@ if TYPE_CHECKING:
 
 def _pyplot() -> Any:
     try:
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # the backend is the caller's: inline in a notebook, Agg headless
     except ImportError:
         raise SovgraphError("charts need matplotlib: pip install 'sovgraph[notebooks]'.") from None
     return plt
