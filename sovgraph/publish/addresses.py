@@ -54,4 +54,7 @@ def ontology_anchor(iri: str) -> str:
 
 def relative(origin: str, target: str) -> str:
     """The link from the page at ``origin`` to the site path ``target`` (both relative to the site root)."""
-    return posixpath.relpath(target, posixpath.dirname(origin) or ".")
+    folder = posixpath.dirname(origin)
+    if folder == posixpath.dirname(target):
+        return posixpath.basename(target)
+    return "../" * origin.count("/") + target

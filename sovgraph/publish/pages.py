@@ -288,13 +288,24 @@ class Site:
                 params["as_of"] = self.catalogue.as_of
             result = self.kg.run(section.query, lang=lang, **params)
             if result.rows:
-                table = self.table(result, path, lang, notes)
+                table = self.table(result, path, lang, notes, leave_out=iri)
                 shown.append({"title": section.title(lang), "query": section.query, **table})
         return shown
 
-    def table(self, result: Result, path: str, lang: str, notes: Notes) -> dict[str, Any]:
-        """A library answer as headings and rows of values; source columns become footnote numbers."""
-        columns = [c for c in result.columns if any(row.get(c) is not None for row in result.rows)]
+    def table(
+        self, result: Result, path: str, lang: str, notes: Notes, leave_out: str | None = None
+    ) -> dict[str, Any]:
+        """A library answer as headings and rows of values; source columns become footnote numbers.
+
+        Empty columns are left out, and so is a column that holds ``leave_out`` (the page's entity) in
+        every row.
+        """
+        columns = [
+            c
+            for c in result.columns
+            if any(row.get(c) is not None for row in result.rows)
+            and not all((cell := row.get(c)) is not None and cell.value == leave_out for row in result.rows)
+        ]
         rows = []
         for row in result.rows:
             rows.append([self.cell(row.get(c), c, path, lang, notes) for c in columns])
