@@ -33,6 +33,18 @@ def kg() -> sovgraph.KnowledgeGraph:
     return sovgraph.load(ROOT)
 
 
+def world_files(*extra: Path) -> list[Path]:
+    """The ontology files, the invented world of ``tests/fixtures/queries/world.ttl``, then ``extra``."""
+    return [*sorted((ROOT / "ontology").glob("*.ttl")), FIXTURES / "queries" / "world.ttl", *extra]
+
+
+@pytest.fixture(scope="session")
+def world() -> sovgraph.KnowledgeGraph:
+    """The ontology and the small invented world every query has golden rows over, derived (do not modify
+    it in tests). The one definition of the world: tests that need more load ``world_files(...)``."""
+    return sovgraph.load(ROOT, files=world_files())
+
+
 @pytest.fixture(scope="session")
 def report(kg: sovgraph.KnowledgeGraph) -> sovgraph.validate.Report:
     return kg.validate()

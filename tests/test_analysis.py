@@ -5,7 +5,6 @@ Hub questions."""
 
 from __future__ import annotations
 
-import doctest
 from pathlib import Path
 
 import pytest
@@ -22,11 +21,6 @@ SG = "https://w3id.org/sovgraph/id/"
 def load(root: Path, fixtures: Path, *extra: str) -> sovgraph.KnowledgeGraph:
     files = [*sorted((root / "ontology").glob("*.ttl")), fixtures / "queries" / "world.ttl"]
     return sovgraph.load(root, files=[*files, *(fixtures / "network" / e for e in extra)])
-
-
-@pytest.fixture(scope="module")
-def world(root: Path, fixtures: Path) -> sovgraph.KnowledgeGraph:
-    return load(root, fixtures)
 
 
 @pytest.fixture(scope="module")
@@ -116,12 +110,6 @@ def test_shipped_emc2_chains(kg: sovgraph.KnowledgeGraph) -> None:
     chain = next(c for c in analysis.chains(graph, "emc2") if len(c.nodes) == 5)
     provider = chain.hops[1]  # Azure → Microsoft Ireland: the EMC2 hosting's edge, not the HDH hosting's
     assert [e["relation"] for e in provider.edges] == [SG + "hosting-emc2-azure"]
-
-
-def test_doctests_run() -> None:
-    for module in (analysis, impact):
-        result = doctest.testmod(module)
-        assert result.attempted > 0 and result.failed == 0, module
 
 
 # --- centrality ---------------------------------------------------------------------------------------

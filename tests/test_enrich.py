@@ -36,7 +36,8 @@ def wikidata(fixtures: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def world(root: Path, fixtures: Path) -> sovgraph.KnowledgeGraph:
+def matched(root: Path, fixtures: Path) -> sovgraph.KnowledgeGraph:
+    """The world with skos:exactMatch links to Wikidata, not derived."""
     files = [
         *sorted((root / "ontology").glob("*.ttl")),
         fixtures / "queries" / "world.ttl",
@@ -50,9 +51,9 @@ def _triples(quads: list[pyoxigraph.Quad]) -> set[tuple[str, str, str]]:
 
 
 def test_enrichment_states_what_wikidata_says_about_matched_items_only(
-    world: sovgraph.KnowledgeGraph, wikidata: Server
+    matched: sovgraph.KnowledgeGraph, wikidata: Server
 ) -> None:
-    result = enrich(world, Endpoint(wikidata.query_url), now=NOW)
+    result = enrich(matched, Endpoint(wikidata.query_url), now=NOW)
     assert set(result.items) == {WD + f"Q999{n}" for n in ("00001", "00002", "00003", "00101", "00102")}
     triples = _triples(result.quads)
     assert (f"<{WD}Q99900001>", f"<{WDT}P856>", "<https://atlanticorp.example.org/>") in triples
@@ -68,8 +69,8 @@ def test_enrichment_states_what_wikidata_says_about_matched_items_only(
     assert {q.graph_name.value for q in result.quads} == {ENRICH_GRAPH}
 
 
-def test_enrichment_records_its_provenance(world: sovgraph.KnowledgeGraph, wikidata: Server) -> None:
-    triples = _triples(enrich(world, Endpoint(wikidata.query_url), now=NOW).quads)
+def test_enrichment_records_its_provenance(matched: sovgraph.KnowledgeGraph, wikidata: Server) -> None:
+    triples = _triples(enrich(matched, Endpoint(wikidata.query_url), now=NOW).quads)
     graph, activity, query = f"<{ENRICH_GRAPH}>", f"<{ENRICH_GRAPH}#retrieval>", f"<{ENRICH_GRAPH}#query>"
     stamp = f'"2026-01-02T03:04:05Z"^^<{PREFIXES["xsd"]}dateTime>'
     assert (graph, f"<{PROV}wasGeneratedBy>", activity) in triples
@@ -78,8 +79,10 @@ def test_enrichment_records_its_provenance(world: sovgraph.KnowledgeGraph, wikid
     assert (query, f"<{PREFIXES['rdf']}value>", str(pyoxigraph.Literal(QUERY))) in triples
 
 
-def test_conflicts_with_curated_facts_are_reported(world: sovgraph.KnowledgeGraph, wikidata: Server) -> None:
-    conflicts = enrich(world, Endpoint(wikidata.query_url), now=NOW).conflicts
+def test_conflicts_with_curated_facts_are_reported(
+    matched: sovgraph.KnowledgeGraph, wikidata: Server
+) -> None:
+    conflicts = enrich(matched, Endpoint(wikidata.query_url), now=NOW).conflicts
     assert [c.line() for c in conflicts] == [
         "sg:cloudco (wd:Q99900003): sovgraph says incorporated in sg:utopia (wd:Q99900102); "
         "Wikidata's P17 country is wd:Q99900101",
@@ -101,13 +104,13 @@ def test_items_are_bound_with_values_never_formatted(monkeypatch: pytest.MonkeyP
 
 
 def test_the_output_goes_anywhere_but_the_curated_folders(
-    world: sovgraph.KnowledgeGraph, tmp_path: Path
+    matched: sovgraph.KnowledgeGraph, tmp_path: Path
 ) -> None:
     result = Enrichment([], {}, 0, [])
     for folder in ("data", "ontology"):
         with pytest.raises(OutputError, match=f"inside {folder}/, which holds curated files"):
-            write(world, result, world.project.root / folder / "wikidata.trig")
-    write(world, result, tmp_path / "out" / "wikidata.trig")
+            write(matched, result, matched.project.root / folder / "wikidata.trig")
+    write(matched, result, tmp_path / "out" / "wikidata.trig")
     assert (tmp_path / "out" / "wikidata.trig").is_file()
 
 

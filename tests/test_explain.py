@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 import sovgraph
 from sovgraph.errors import QueryError
 from sovgraph.explain import explain
-
-
-@pytest.fixture(scope="module")
-def world(root: Path, fixtures: Path) -> sovgraph.KnowledgeGraph:
-    return sovgraph.load(
-        root, files=[*sorted((root / "ontology").glob("*.ttl")), fixtures / "queries" / "world.ttl"]
-    )
 
 
 def test_an_exposure_is_traced_to_its_hosting_reach_path_and_sources(world: sovgraph.KnowledgeGraph) -> None:

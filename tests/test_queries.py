@@ -61,13 +61,6 @@ def canonical(tsv: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.fixture(scope="module")
-def world(root: Path, fixtures: Path) -> sovgraph.KnowledgeGraph:
-    return sovgraph.load(
-        root, files=[*sorted((root / "ontology").glob("*.ttl")), fixtures / "queries" / "world.ttl"]
-    )
-
-
 def test_the_world_fixture_conforms(world: sovgraph.KnowledgeGraph) -> None:
     report = world.validate()
     assert report.findings == (), report.text()

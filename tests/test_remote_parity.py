@@ -69,9 +69,8 @@ def _pair(kg: sovgraph.KnowledgeGraph, root: Path) -> Iterator[Pair]:
 
 
 @pytest.fixture(scope="module")
-def world(root: Path, fixtures: Path) -> Iterator[Pair]:
-    files = [*sorted((root / "ontology").glob("*.ttl")), fixtures / "queries" / "world.ttl"]
-    yield from _pair(sovgraph.load(root, files=files), root)
+def pair(world: sovgraph.KnowledgeGraph, root: Path) -> Iterator[Pair]:
+    yield from _pair(world, root)
 
 
 @pytest.fixture(scope="module")
@@ -99,21 +98,21 @@ def _same(pair: Pair, name: str, params: dict[str, str]) -> int:
 
 
 @pytest.mark.parametrize(("name", "params"), WORLD, ids=[f"{n}-{i}" for i, (n, _) in enumerate(WORLD)])
-def test_a_library_query_gives_the_same_rows_remotely(world: Pair, name: str, params: dict[str, str]) -> None:
-    _same(world, name, params)
+def test_a_library_query_gives_the_same_rows_remotely(pair: Pair, name: str, params: dict[str, str]) -> None:
+    _same(pair, name, params)
 
 
-def test_every_library_query_is_compared(world: Pair) -> None:
+def test_every_library_query_is_compared(pair: Pair) -> None:
     covered = {name for name, _ in WORLD}
-    queries = {n for n in world.local.library() if not n.startswith("checks/")}
+    queries = {n for n in pair.local.library() if not n.startswith("checks/")}
     assert queries <= covered, queries - covered
 
 
 @pytest.mark.parametrize("day", CHECK_DAYS)
-def test_every_check_gives_the_same_rows_remotely(world: Pair, day: str) -> None:
-    for name, spec in world.local.library().items():
+def test_every_check_gives_the_same_rows_remotely(pair: Pair, day: str) -> None:
+    for name, spec in pair.local.library().items():
         if name.startswith("checks/"):
-            _same(world, name, {"as_of": day} if spec.param("as_of") else {})
+            _same(pair, name, {"as_of": day} if spec.param("as_of") else {})
 
 
 @pytest.mark.parametrize(("name", "params"), SHIPPED, ids=[n for n, _ in SHIPPED])
@@ -135,24 +134,24 @@ def _views(root: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize("day", VIEW_DAYS)
-def test_every_view_gives_the_same_edges_remotely(world: Pair, root: Path, day: str) -> None:
+def test_every_view_gives_the_same_edges_remotely(pair: Pair, root: Path, day: str) -> None:
     views = _views(root)
     assert views, "no views in queries/views/"
     for path in views:
         view = read_query(path, path.stem)
         terms = bindings(view, {"as_of": day} if view.param("as_of") else {})
-        local = world.local.query(view.text, terms)
-        remote = world.remote.query(view.text, terms)
+        local = pair.local.query(view.text, terms)
+        remote = pair.remote.query(view.text, terms)
         columns = [v.value for v in local.variables]
         assert [v.value for v in remote.variables] == columns
         rows = sorted(tuple(str(s[c]) for c in columns) for s in local)
         assert sorted(tuple(str(s[c]) for c in columns) for s in remote) == rows, path.name
 
 
-def test_the_network_projection_is_the_same_remotely(world: Pair) -> None:
+def test_the_network_projection_is_the_same_remotely(pair: Pair) -> None:
     from sovgraph.network import projection as network
 
-    local = network.project(world.local, as_of="2023-01-01")
-    remote = network.project(world.remote, as_of="2023-01-01")
+    local = network.project(pair.local, as_of="2023-01-01")
+    remote = network.project(pair.remote, as_of="2023-01-01")
     assert sorted(remote.nodes(data=True), key=str) == sorted(local.nodes(data=True), key=str)
     assert sorted(remote.edges(keys=True), key=str) == sorted(local.edges(keys=True), key=str)

@@ -7,7 +7,6 @@ Playwright they are skipped, except on CI (env ``CI`` set) where they fail: a CI
 from __future__ import annotations
 
 import base64
-import doctest
 import hashlib
 import importlib.util
 import json
@@ -139,11 +138,6 @@ def page_data(page: str) -> dict[str, Any]:
     assert match
     data: dict[str, Any] = json.loads(match.group(1))
     return data
-
-
-def test_docstring_example_runs() -> None:
-    result = doctest.testmod(render)
-    assert result.attempted > 0 and result.failed == 0, result
 
 
 def test_page_loads_nothing_remote_but_keeps_urls_as_data() -> None:

@@ -7,7 +7,6 @@ No timing here: the benchmarks (``make bench``) measure speed.
 from __future__ import annotations
 
 import argparse
-import doctest
 import io
 from collections.abc import Mapping
 from pathlib import Path
@@ -52,10 +51,6 @@ def late(kg: sovgraph.KnowledgeGraph) -> Result:
 @pytest.fixture(scope="module")
 def early(kg: sovgraph.KnowledgeGraph) -> Result:
     return kg.run("who-hosts-what", as_of=EARLY)
-
-
-def test_the_docstring_example_runs() -> None:
-    assert doctest.testmod(synth).failed == 0
 
 
 def test_the_same_size_and_seed_give_the_same_bytes(tmp_path: Path) -> None:
