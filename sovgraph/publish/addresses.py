@@ -12,6 +12,8 @@ not hold) gets ``x/`` and a digest of the IRI instead.
 'id/emc2.fr.html'
 >>> base_of("https://example.org/thing?x=1")[:2]
 'x/'
+>>> ontology_anchor("https://w3id.org/sovgraph/kind/verified-in-source")
+'kind-verified-in-source'
 >>> relative("id/emc2.en.html", "index.en.html")
 '../index.en.html'
 """
@@ -22,7 +24,7 @@ import hashlib
 import posixpath
 import re
 
-from sovgraph.namespaces import ID, SOV
+from sovgraph.namespaces import ID, KIND, SOV
 
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
@@ -49,6 +51,8 @@ def ontology_anchor(iri: str) -> str:
     """The fragment of a term in the ontology reference pages."""
     if iri.startswith(SOV):
         return iri[len(SOV) :]
+    if iri.startswith(KIND) and _SAFE.match(iri[len(KIND) :]):
+        return "kind-" + iri[len(KIND) :]
     return "t-" + hashlib.sha256(iri.encode("utf-8")).hexdigest()[:16]
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sovgraph.namespaces import KIND, SOV, shorten
 from sovgraph.publish.addresses import base_of, class_page, ontology_anchor, page_of, relative
 from sovgraph.publish.catalogue import (
+    CONFIDENCE,
     EXACT_MATCH,
     IDENTIFIER,
     NOTE,
@@ -179,7 +180,9 @@ class Site:
             entity=iri,
             label=label,
             classes=classes,
-            alt_labels=[Value(t, lang=c or None) for t, c in cat.alt_labels(iri)],
+            alt_labels=_one_language(
+                [Value(t, lang=c or None) for t, c in dict.fromkeys(cat.alt_labels(iri))], lang
+            ),
             identifiers=[self.value(path, t, lang) for t in cat.values(iri, IDENTIFIER)],
             same_as=same_as,
             notes=_in_language(cat.values(iri, SUMMARY) + cat.values(iri, NOTE), lang),
@@ -194,15 +197,20 @@ class Site:
         context["footnotes"] = notes.footnotes()
         return self.render("entity.html.j2", **context)
 
-    def _facts(self, iri: str, path: str, lang: str, notes: Notes) -> list[tuple[Value, list[Value]]]:
+    def _facts(
+        self, iri: str, path: str, lang: str, notes: Notes, leave_out: set[str] | None = None
+    ) -> list[tuple[Value, list[Value]]]:
         """The entity's own statements, by property (labels, types, sources and notes are shown apart)."""
         grouped: dict[str, list[Value]] = defaultdict(list)
         for triple in self.catalogue.of(iri):
             prop = triple.predicate.value
-            if prop in SHOWN_APART:
+            if prop in SHOWN_APART or prop in (leave_out or ()):
                 continue
             grouped[prop].append(self.value(path, triple.object, lang, notes))
-        return [(self._property(path, prop, lang), values) for prop, values in grouped.items()]
+        return [
+            (self._property(path, prop, lang), _one_language(values, lang))
+            for prop, values in grouped.items()
+        ]
 
     def _property(self, path: str, prop: str, lang: str) -> Value:
         return Value(self.catalogue.label(prop, lang), self.href(path, prop, lang))
@@ -238,12 +246,12 @@ class Site:
             if node not in cat.entities or not cat.is_relation(node) or triple.predicate.value == SOURCE:
                 continue
             others = []
-            for prop, values in self._facts(node, path, lang, notes):
+            for prop, values in self._facts(node, path, lang, notes, leave_out={CONFIDENCE}):
                 kept = [v for v in values if v.href != self.href(path, iri, lang) or v.href is None]
                 if kept:
                     others.append((prop, kept))
             start, end = cat.in_force.get(node, (None, None))
-            confidence = cat.values(node, SOV + "confidence")
+            confidence = cat.values(node, CONFIDENCE)
             rows[cat.status(node)].append(
                 {
                     "cls": Value(
@@ -342,6 +350,18 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def _one_language(values: list[Value], lang: str) -> list[Value]:
+    """Texts tagged in ``lang`` and untagged values; texts in other languages only if none is in ``lang``."""
+    if not any(v.lang == lang for v in values):
+        kept = values
+    else:
+        kept = [v for v in values if v.lang in (None, lang)]
+    unique: dict[tuple[str, str | None], Value] = {}
+    for value in kept:
+        unique.setdefault((value.text, value.href), value)
+    return list(unique.values())
 
 
 def _name(term: Any) -> str:
