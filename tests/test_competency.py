@@ -73,6 +73,10 @@ def test_q06_which_decision_authorised_emc2_and_until_when(kg: sovgraph.Knowledg
 
 def test_q07_was_emc2_on_azure_before_the_authorisation_no(kg: sovgraph.KnowledgeGraph) -> None:
     assert kg.run("who-hosts-what", platform="emc2", as_of="2023-06-01").rows == []
+    # Positive control: the same question after the authorisation has an answer, so the empty one means no.
+    assert slugs(kg.run("who-hosts-what", platform="emc2", as_of="2024-06-01").column("service")) == {
+        "microsoft-azure"
+    }
 
 
 def test_q08_where_was_the_hdh_platform_hosted_in_2019_and_in_2021(kg: sovgraph.KnowledgeGraph) -> None:
@@ -201,6 +205,15 @@ def test_q19_is_microsoft_ireland_reached_by_the_cloud_act_and_how(kg: sovgraph.
 def test_q20_is_ovhcloud_reached_by_the_cloud_act_no(kg: sovgraph.KnowledgeGraph) -> None:
     rows = kg.run("chain", entity="ovhcloud", as_of=TODAY).rows
     assert [r for r in rows if r["relation"].value == "reached by"] == []
+    # The empty answer alone passed even for a misspelt entity: OVHcloud must be a known company...
+    assert kg.query("ASK { sg:ovhcloud a sov:Company }")
+    # ...that no reach of the CLOUD Act names, sourced or derived (the same question Microsoft answers yes).
+    reached = "ASK {{ ?r a sov:Reach ; sov:law sg:cloud-act ; sov:reached sg:{} }}"
+    assert not kg.query(reached.format("ovhcloud"))
+    assert kg.query(reached.format("microsoft-ireland-operations"))
+    # Positive control: the same filter finds the reach for an entity the CLOUD Act does reach.
+    control = kg.run("chain", entity="microsoft-ireland-operations", as_of=TODAY).rows
+    assert [r for r in control if r["relation"].value == "reached by"]
 
 
 def test_q21_which_platforms_are_exposed_to_fisa_702(kg: sovgraph.KnowledgeGraph) -> None:
@@ -292,7 +305,16 @@ def test_q29_is_any_platform_hosted_on_a_secnumcloud_qualified_service_no(
         "sov:qualificationStatus kind:granted }"
     )
     assert list(hosted) == []
+    # Positive controls: SecNumCloud-qualified services exist, and hostings name services.
+    qualified = kg.query(
+        "SELECT ?s WHERE { ?q a sov:Qualification ; sov:holder ?s ; sov:scheme sg:secnumcloud ; "
+        "sov:qualificationStatus kind:granted }"
+    )
+    assert list(qualified)
+    assert list(kg.query("SELECT ?p WHERE { ?h a sov:Hosting ; sov:hosted ?p ; sov:service ?s }"))
 
 
 def test_q30_was_emc2_exposed_to_the_cloud_act_at_the_start_of_2023_no(kg: sovgraph.KnowledgeGraph) -> None:
     assert kg.run("exposure", platform="emc2", law="cloud-act", as_of="2023-01-01").rows == []
+    # Positive control: the same question a year and a half later has an answer.
+    assert kg.run("exposure", platform="emc2", law="cloud-act", as_of="2024-06-01").rows
