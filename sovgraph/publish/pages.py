@@ -112,6 +112,7 @@ class Site:
                 if text:
                     self.by_text.setdefault(text.strip(), iri)
         self.library = kg.library()
+        self._answers: dict[tuple[str, str, tuple[tuple[str, object], ...]], Result] = {}
 
     # --- links -------------------------------------------------------------------------------------------
 
@@ -294,11 +295,22 @@ class Site:
             params: dict[str, object] = {section.param: iri}
             if query.param("as_of") is not None:
                 params["as_of"] = self.catalogue.as_of
-            result = self.kg.run(section.query, lang=lang, **params)
+            result = self.answer(section.query, lang, params)
             if result.rows:
                 table = self.table(result, path, lang, notes, leave_out=iri)
                 shown.append({"title": section.title(lang), "query": section.query, **table})
         return shown
+
+    def answer(self, name: str, lang: str, params: Mapping[str, object]) -> Result:
+        """A library answer, asked once for both languages unless the query reads the language itself.
+
+        Labels of IRIs are taken from the catalogue in the page's language when the cells are shown.
+        """
+        query = self.library[name]
+        key = (name, lang if query.param("lang") is not None else "", tuple(sorted(params.items())))
+        if key not in self._answers:
+            self._answers[key] = self.kg.run(name, lang=lang, **params)
+        return self._answers[key]
 
     def table(
         self, result: Result, path: str, lang: str, notes: Notes, leave_out: str | None = None
@@ -331,7 +343,10 @@ class Site:
                 shown.refs = notes.cite_all(known)
             return shown
         if cell.is_iri:
-            shown = Value(cell.text(), self.href(path, cell.value, lang))
+            text = (
+                self.catalogue.label(cell.value, lang) if cell.value in self.catalogue.names else cell.text()
+            )
+            shown = Value(text, self.href(path, cell.value, lang))
             if notes is not None and cell.value in self.catalogue.sources:
                 shown.refs = [notes.cite(cell.value)]
             return shown
