@@ -197,8 +197,7 @@ def _indexes(writer: _Writer, site: Site, catalogue: Catalogue) -> None:
             )
             title = catalogue.label(cls, lang)
             context = site.common(path, lang, title)
-            definition = site.href(path, cls, lang)
-            context.update(items=items, intro=WORDS[lang]["class_index"], note=definition and "")
+            context.update(items=items, intro=WORDS[lang]["class_index"], note="")
             writer.page(path, site.render("list.html.j2", **context))
 
 
@@ -230,7 +229,7 @@ def _tables(writer: _Writer, site: Site) -> None:
             context = site.common(path, lang, WORDS[lang][key])
             context.update(
                 result=site.table(result, path, lang, notes) if result.rows else None,
-                intro=site.library[query].summary,
+                intro=site.library[query].summary if lang == "en" else "",  # headers are in English
                 note=WORDS[lang]["as_of_note"].format(day=site.catalogue.as_of),
             )
             context["footnotes"] = notes.footnotes()
