@@ -35,7 +35,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-## docs: regenerate queries/README.md from the query headers
+## docs: regenerate queries/README.md, ontology/README.md and docs/api.md (query headers, ontology, docstrings)
 docs: setup
 	$(BIN)/python -m sovgraph.tools.docs
 

@@ -53,6 +53,11 @@ class Project:
         return self.root / "queries"
 
     @property
+    def enriched_dir(self) -> Path:
+        """Where enrichments from outside sources are written by default (outside ``data/``)."""
+        return self.root / "data-enriched"
+
+    @property
     def rules_dir(self) -> Path:
         return self.queries_dir / "rules"
 

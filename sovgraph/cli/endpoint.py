@@ -150,7 +150,7 @@ def _enrich(args: argparse.Namespace) -> int:
 
     # a public endpoint: never send it the credentials meant for the user's own endpoint
     target = Endpoint(args.endpoint or WIKIDATA, timeout=args.timeout)
-    output = args.output or kg.project.root / "data-enriched" / "wikidata.trig"
+    output = args.output or kg.project.enriched_dir / "wikidata.trig"
     result = enrich(kg, target)
     write(kg, result, output)
     for conflict in result.conflicts:

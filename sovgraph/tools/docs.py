@@ -1,6 +1,8 @@
-"""Documentation generated from the sources of truth: the query list from the ``#+`` headers.
+"""Documentation generated from the sources of truth: the query list from the ``#+`` headers, the ontology
+reference from the ontology, the Python API reference from the docstrings.
 
-``python -m sovgraph.tools.docs`` rewrites ``queries/README.md``; a test fails when it is stale.
+``python -m sovgraph.tools.docs`` (``make docs``) rewrites ``queries/README.md``, ``ontology/README.md`` and
+``docs/api.md``; a test fails when one of them is stale.
 """
 
 from __future__ import annotations
@@ -141,6 +143,122 @@ def _text(term: object) -> str:
     return str(value).replace("|", "\\|") if value is not None else ""
 
 
+def api_markdown() -> str:
+    """The reference of the public API (``docs/api.md``), from the docstrings of what ``sovgraph`` exports."""
+    import importlib
+    import inspect
+
+    import sovgraph
+    from sovgraph import errors
+
+    lines = [
+        "# Python API reference",
+        "",
+        "Generated from the docstrings by `make docs` (`python -m sovgraph.tools.docs`); do not edit by",
+        "hand. The public API is what `sovgraph.__all__` lists; the layers below it are documented in their",
+        "modules.",
+        "",
+        "## `import sovgraph`",
+        "",
+        _paragraph(sovgraph.__doc__),
+        "",
+    ]
+    for name in ("load", "connect"):
+        lines += _entry(f"sovgraph.{name}", getattr(sovgraph, name))
+    lines += _entry("sovgraph.KnowledgeGraph", sovgraph.KnowledgeGraph)
+    for name, member in _public(sovgraph.KnowledgeGraph):
+        lines += _entry(f"KnowledgeGraph.{name}", member, level="-")
+    lines += [
+        "",
+        "## Errors and exit codes",
+        "",
+        _paragraph(errors.__doc__),
+        "",
+        "| exception | is a | exit code | when |",
+        "|---|---|---|---|",
+    ]
+    for name, cls in sorted(inspect.getmembers(errors, inspect.isclass)):
+        if issubclass(cls, errors.SovgraphError):
+            base = cls.__mro__[1].__name__
+            lines.append(f"| `{name}` | `{base}` | {cls.exit_code} | {_first(cls.__doc__)} |")
+    lines += ["", "## The verbs (sub-modules, imported on first use)", ""]
+    for verb, target in sorted(sovgraph._VERBS.items()):
+        module = importlib.import_module(target)
+        lines += [f"### `sovgraph.{verb}` (`{target}`)", "", _paragraph(module.__doc__), ""]
+        for name, member in _public(module):
+            lines += _entry(f"{verb}.{name}", member, level="-")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _public(owner: object) -> list[tuple[str, object]]:
+    """The public functions, classes and methods an object defines (its ``__all__`` if it has one)."""
+    import inspect
+
+    names = getattr(owner, "__all__", None)
+    found = []
+    for name, member in inspect.getmembers(owner):
+        if name.startswith("_") or (names is not None and name not in names):
+            continue
+        if inspect.ismodule(owner):
+            if not (inspect.isfunction(member) or inspect.isclass(member)):
+                continue
+            if names is None and getattr(member, "__module__", None) != owner.__name__:
+                continue
+        elif not (inspect.isfunction(member) or isinstance(member, property)):
+            continue
+        found.append((name, member))
+    return found
+
+
+def _entry(title: str, member: object, level: str = "###") -> list[str]:
+    summary = _first(getattr(member, "__doc__", None))
+    if level == "-":
+        return [f"- `{title}{_signature(member)}`: {summary}"]
+    return [f"{level} `{title}{_signature(member)}`", "", summary, ""]
+
+
+def _signature(member: object) -> str:
+    """Parameters and their defaults, without annotations (stable across Python versions)."""
+    import inspect
+
+    if isinstance(member, property) or not callable(member):
+        return ""
+    try:
+        signature = inspect.signature(member)
+    except (TypeError, ValueError):
+        return "(...)"
+    parts, star = [], False
+    for param in signature.parameters.values():
+        if param.name == "self":
+            continue
+        if param.kind is param.KEYWORD_ONLY and not star:
+            parts.append("*")
+            star = True
+        prefix = (
+            "*" if param.kind is param.VAR_POSITIONAL else "**" if param.kind is param.VAR_KEYWORD else ""
+        )
+        star = star or param.kind is param.VAR_POSITIONAL
+        default = param.default
+        if default is param.empty:
+            parts.append(prefix + param.name)
+        else:
+            shown = "..." if callable(default) else repr(default)
+            parts.append(f"{param.name}={shown}")
+    return f"({', '.join(parts)})"
+
+
+def _first(doc: str | None) -> str:
+    """The summary of a docstring: its first sentence-paragraph, on one line."""
+    return " ".join(_paragraph(doc).split()).replace("|", "\\|")
+
+
+def _paragraph(doc: str | None) -> str:
+    import inspect
+
+    return inspect.cleandoc(doc or "").split("\n\n")[0].strip()
+
+
 def main() -> int:
     from sovgraph.files import write_atomic
     from sovgraph.graph import load
@@ -149,13 +267,16 @@ def main() -> int:
 
     project = find_project()
     text = queries_markdown(
-        library(project.queries_dir, project.root), rules(project.queries_dir / "rules", project.root)
+        library(project.queries_dir, project.root), rules(project.rules_dir, project.root)
     )
     write_atomic(project.queries_dir / "README.md", text.encode("utf-8"))
     print(f"wrote {project.queries_dir / 'README.md'}", file=sys.stderr)
     ontology = load(project.root, files=project.ontology_files(), derive=False)
     write_atomic(project.ontology_dir / "README.md", ontology_markdown(ontology).encode("utf-8"))
     print(f"wrote {project.ontology_dir / 'README.md'}", file=sys.stderr)
+    api = project.root / "docs" / "api.md"
+    write_atomic(api, api_markdown().encode("utf-8"))
+    print(f"wrote {api}", file=sys.stderr)
     return 0
 
 
