@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 BASE := $(VENV)/.installed-base
 TESTED := $(VENV)/.installed-test
 
+.PHONY: setup demo test check lint typecheck docs golden screenshot serve bench site clean
+
 ## setup: the package and the test extra, for development (make check needs it)
 setup: $(TESTED)
 
@@ -57,9 +59,13 @@ bench: setup
 serve: setup
 	$(BIN)/sovgraph serve
 
-## screenshot: regenerate docs/screenshot-emc2.png (headless Chromium)
+## screenshot: regenerate docs/screenshot-emc2.png and docs/screenshot-site.png (headless Chromium)
 screenshot: setup
-	SOVGRAPH_UPDATE_SCREENSHOT=1 $(BIN)/pytest -q tests/test_view_browser.py -k screenshot
+	SOVGRAPH_UPDATE_SCREENSHOT=1 $(BIN)/pytest -q tests/test_view_browser.py tests/test_site_browser.py -k screenshot
+
+## site: the static site of the graph in public/ (pages in French and English, linked data; see docs/site.md)
+site: setup
+	$(BIN)/sovgraph site -o public
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

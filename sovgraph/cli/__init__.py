@@ -22,6 +22,7 @@ FAMILIES = (
     "sovgraph.cli.network",  # chain, impact, concentration, centrality, view, export-network
     "sovgraph.cli.endpoint",  # push, serve, enrich
     "sovgraph.cli.synth",  # synth
+    "sovgraph.cli.publish",  # site
 )
 """The command families, in the order ``sovgraph --help`` lists them; each has ``register()``."""
 

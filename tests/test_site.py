@@ -1,0 +1,277 @@
+"""The static site (sovgraph.publish): its files, its links, its linked data, and hostile data kept inert.
+
+The site of the shipped graph is built once (as of a fixed day) and shared with tests/test_site_browser.py
+through :func:`built_site`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+import rdflib
+import rdflib.compare
+
+import sovgraph
+from sovgraph.cli import main
+from sovgraph.errors import OutputError
+from sovgraph.publish import build_site
+from sovgraph.publish.addresses import base_of, page_of
+from sovgraph.publish.catalogue import read
+
+SG = "https://w3id.org/sovgraph/id/"
+AS_OF = "2025-01-01"
+_BUILT: dict[str, Path] = {}
+
+
+def built_site(kg: sovgraph.KnowledgeGraph, factory: pytest.TempPathFactory) -> Path:
+    """The site of the shipped graph, built once per test session."""
+    if "shipped" not in _BUILT:
+        folder = factory.mktemp("site") / "public"
+        build_site(kg, folder, as_of=AS_OF)
+        _BUILT["shipped"] = folder
+    return _BUILT["shipped"]
+
+
+def hostile_kg(root: Path, fixtures: Path) -> sovgraph.KnowledgeGraph:
+    files = [
+        *sorted((root / "ontology").glob("*.ttl")),
+        fixtures / "network" / "hostile.ttl",
+        fixtures / "site" / "hostile-sources.ttl",
+    ]
+    return sovgraph.load(root, files=files)
+
+
+def hostile_site(root: Path, fixtures: Path, factory: pytest.TempPathFactory) -> Path:
+    if "hostile" not in _BUILT:
+        folder = factory.mktemp("hostile-site") / "public"
+        build_site(hostile_kg(root, fixtures), folder, as_of=AS_OF)
+        _BUILT["hostile"] = folder
+    return _BUILT["hostile"]
+
+
+@pytest.fixture(scope="module")
+def site(kg: sovgraph.KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built_site(kg, tmp_path_factory)
+
+
+class Links(HTMLParser):
+    """Every tag with its attributes, and inline scripts' types."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(page: Path) -> list[tuple[str, dict[str, str | None]]]:
+    parser = Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    parser.close()
+    return parser.tags
+
+
+def curated(kg: sovgraph.KnowledgeGraph) -> set[pyoxigraph.Triple]:
+    ontology = {p.resolve() for p in kg.project.ontology_files()}
+    return {
+        pyoxigraph.Triple(q.subject, q.predicate, q.object)
+        for f in kg.files
+        if f.path.resolve() not in ontology
+        for q in kg.store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(f.graph))
+    }
+
+
+def triples(path: Path) -> set[pyoxigraph.Triple]:
+    return {pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in pyoxigraph.parse(path=str(path))}
+
+
+# --- the files -------------------------------------------------------------------------------------------
+
+
+def test_every_entity_has_its_pages_and_data(kg: sovgraph.KnowledgeGraph, site: Path) -> None:
+    catalogue = read(kg, AS_OF)
+    assert len(catalogue.entities) > 300
+    for iri in catalogue.entities:
+        for lang in ("en", "fr"):
+            assert (site / page_of(iri, lang)).is_file(), iri
+        for extension in ("ttl", "jsonld"):
+            assert (site / f"{base_of(iri)}.{extension}").is_file(), iri
+    for name in ("index.html", "index.fr.html", "search.en.html", "search-index.json", "void.ttl"):
+        assert (site / name).is_file(), name
+    for name in ("timeline", "who-hosts-what", "ontology", "network/dependencies", "class/Platform"):
+        assert (site / f"{name}.en.html").is_file() and (site / f"{name}.fr.html").is_file(), name
+    for extension in ("trig", "nq", "jsonld"):
+        assert (site / "dumps" / f"sovgraph.{extension}").stat().st_size > 10_000
+
+
+def test_every_local_link_resolves_and_nothing_is_loaded_from_elsewhere(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 700
+    for page in pages:
+        found = tags(page)
+        metas = [a for t, a in found if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+        assert len(metas) == 1 and "default-src 'none'" in str(metas[0]["content"]), page
+        for tag, attrs in found:
+            for name in ("src", "href"):
+                url = attrs.get(name)
+                if url is None:
+                    continue
+                if re.match(r"(?i)https?:", url):
+                    assert tag == "a", (page, tag, url)  # a link to follow, never a resource to load
+                    continue
+                assert not re.match(r"(?i)[a-z][a-z0-9+.-]*:|//", url), (page, url)
+                target = url.split("#")[0]
+                if target:
+                    assert (page.parent / target).resolve().is_file(), (page, url)
+            if tag == "script" and "src" not in attrs and "network/" not in page.as_posix():
+                assert attrs.get("type") == "application/json", page  # no inline code on site pages
+
+
+def test_the_entity_page_has_relations_dates_confidence_and_numbered_sources(site: Path) -> None:
+    page = (site / "id" / "emc2.en.html").read_text(encoding="utf-8")
+    assert "<h1>EMC2, multi-centre health-data warehouse</h1>" in page
+    assert '<a href="microsoft-azure.en.html">Microsoft Azure</a>' in page
+    assert 'class="badge confidence-verified-in-source"' in page
+    assert "<time>2023-12-21</time>" in page
+    assert 'href="https://www.legifrance.gouv.fr/cnil/id/CNILTEXT000049057224"' in page
+    numbers = [int(n) for n in re.findall(r'<li id="source-(\d+)"', page)]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > 10
+    for n in set(re.findall(r'href="#source-(\d+)"', page)):
+        assert int(n) in numbers
+    assert 'hreflang="fr" lang="fr">Version française</a>' in page
+    assert '<link rel="alternate" type="text/turtle" href="emc2.ttl">' in page
+    french = (site / "id" / "emc2.fr.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in french and "EMC2, entrepôt multicentrique de données de santé" in french
+
+
+@pytest.mark.parametrize(
+    ("entity", "queries"),
+    [
+        ("emc2", {"who-hosts-what", "chain", "exposure", "decisions"}),
+        ("cloud-act", {"exposure"}),
+        ("microsoft-corporation", {"chain"}),
+        ("secnumcloud", {"qualifications"}),
+        ("cnil-deliberation-2023-146", {"decisions"}),
+    ],
+)
+def test_class_sections_come_from_the_library(site: Path, entity: str, queries: set[str]) -> None:
+    page = (site / "id" / f"{entity}.en.html").read_text(encoding="utf-8")
+    assert queries <= set(re.findall(r'data-query="([^"]+)"', page))
+
+
+def test_relations_are_shown_on_their_participants_pages(site: Path) -> None:
+    page = (site / "id" / "microsoft-ireland-operations.en.html").read_text(encoding="utf-8")
+    assert 'href="hosting-emc2-azure.en.html"' in page  # the hosting node, on its provider's page
+    relation = (site / "id" / "hosting-emc2-azure.en.html").read_text(encoding="utf-8")
+    assert "<h1>EMC2 hosted on Microsoft Azure in France by Microsoft Ireland Operations</h1>" in relation
+
+
+def test_search_index_has_both_languages_and_alternative_labels(site: Path) -> None:
+    data = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
+    emc2 = next(e for e in data["entries"] if e["iri"] == SG + "emc2")
+    assert {"EMC2", "projet EMC2", "EMC2, entrepôt multicentrique de données de santé"} <= set(emc2["names"])
+    assert emc2["page"] == {"en": "id/emc2.en.html", "fr": "id/emc2.fr.html"}
+    assert not any(e["iri"] == SG + "hosting-emc2-azure" for e in data["entries"])  # relation nodes
+
+
+# --- linked data -----------------------------------------------------------------------------------------
+
+
+def test_the_entity_files_parse_and_their_union_is_the_curated_graph(
+    kg: sovgraph.KnowledgeGraph, site: Path
+) -> None:
+    expected = curated(kg)
+    union_ttl: set[pyoxigraph.Triple] = set()
+    union_jsonld: set[pyoxigraph.Triple] = set()
+    files = sorted(site.glob("id/*.ttl")) + sorted(site.glob("x/*.ttl"))
+    assert len(files) == len({t.subject for t in expected})
+    for ttl in files:
+        union_ttl |= triples(ttl)
+        union_jsonld |= triples(ttl.with_suffix(".jsonld"))
+    assert union_ttl == expected
+    assert union_jsonld == expected
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+def test_the_entity_files_parse_with_rdflib_too(kg: sovgraph.KnowledgeGraph, site: Path) -> None:
+    union = rdflib.Graph()
+    for ttl in sorted(site.glob("id/*.ttl")):
+        union.parse(ttl, format="turtle")
+        union.parse(ttl.with_suffix(".jsonld"), format="json-ld")
+    reference = rdflib.Graph()
+    data = "\n".join(f"{t} ." for t in curated(kg))
+    reference.parse(data=data, format="nt")
+    assert rdflib.compare.isomorphic(union, reference)
+
+
+def test_each_file_holds_the_triples_of_its_subject_only(site: Path) -> None:
+    found = triples(site / "id" / "hosting-emc2-azure.ttl")
+    assert {t.subject.value for t in found} == {SG + "hosting-emc2-azure"}
+    document = json.loads((site / "id" / "emc2.jsonld").read_text(encoding="utf-8"))
+    context = json.loads((site / "context.jsonld").read_text(encoding="utf-8"))
+    assert document["@context"] == context["@context"]
+    assert document["@graph"][0]["@id"] == "sg:emc2"
+
+
+def test_the_dataset_description(kg: sovgraph.KnowledgeGraph, site: Path) -> None:
+    graph = rdflib.Graph().parse(site / "void.ttl", format="turtle")
+    dataset = rdflib.URIRef("https://w3id.org/sovgraph/dataset")
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    dcterms = rdflib.Namespace("http://purl.org/dc/terms/")
+    assert graph.value(dataset, dcterms.license) == rdflib.URIRef(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
+    assert int(graph.value(dataset, void.triples)) == len(curated(kg))  # type: ignore[arg-type]
+    assert len(list(graph.objects(dataset, dcterms.source))) == len(read(kg, AS_OF).sources)
+    for dump in ("trig", "nq"):
+        assert len(list(pyoxigraph.parse(path=str(site / "dumps" / f"sovgraph.{dump}")))) == len(kg)
+
+
+# --- hostile data ----------------------------------------------------------------------------------------
+
+IMG = '<img src=x onerror="window.__pwned=1;alert(1)">'
+SCRIPT = "</script><script>window.__pwned=1;alert(1)</script>"
+
+
+def test_hostile_labels_and_urls_stay_text(
+    root: Path, fixtures: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    site = hostile_site(root, fixtures, tmp_path_factory)
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for raw in (IMG, SCRIPT, "<svg onload", "<b>co</b>", "<script>window.__pwned"):
+            assert raw not in text, (page, raw)
+        for tag, attrs in tags(page):
+            for value in attrs.values():
+                assert not (value or "").strip().lower().startswith("javascript:"), (page, tag, attrs)
+    page = (site / "id" / "evil-platform.en.html").read_text(encoding="utf-8")
+    assert '<code class="inert-url">javascript:window.__pwned=1;alert(1)</code>' in page
+    assert "{{ 7*7 }}" in (site / "id" / "evil-cloud.en.html").read_text(encoding="utf-8")
+    quoted = 'href="https://example.org/report?a=&#34;&gt;&lt;img src=x onerror=window.__pwned=1&gt;"'
+    assert quoted in page
+
+
+# --- the command -----------------------------------------------------------------------------------------
+
+
+def test_the_command_builds_and_refuses_a_folder_it_did_not_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "public"
+    assert main(["site", "-o", str(out), "--no-networks", "--no-cache", "--as-of", AS_OF]) == 0
+    assert "entities" in capsys.readouterr().err
+    assert (out / "id" / "emc2.fr.html").is_file() and not (out / "static" / "vis-network.min.js").exists()
+    assert main(["site", "-o", str(out), "--no-networks", "--no-cache"]) == 0  # its own site: rebuilt
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+    assert main(["site", "-o", str(mine), "--no-cache"]) == 2
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    with pytest.raises(OutputError):
+        build_site(sovgraph.load(), mine, networks=False)
