@@ -16,7 +16,7 @@ from test_queries import GOLDEN, canonical
 
 import sovgraph
 from sovgraph.namespaces import ID, KIND
-from sovgraph.results import to_tsv
+from sovgraph.sparql.results import to_tsv
 
 # (golden file, query, parameters) over world.ttl + landscape.ttl. The invented world's union is sg:union.
 CASES = [
@@ -116,6 +116,10 @@ def test_what_sren_article_31_requires_and_who_holds_it(kg: sovgraph.KnowledgeGr
 def test_no_sren_requirement_before_the_act(kg: sovgraph.KnowledgeGraph) -> None:
     rows = kg.run("requirements", by="loi-sren", as_of="2024-01-01").rows
     assert rows == []
-    # The 2021 circular already required SecNumCloud.
+    # The 2021 circular and the national cloud strategy's "cloud de confiance" label (facts-fr FR029)
+    # already required SecNumCloud.
     earlier = kg.run("requirements", as_of="2022-01-01").rows
-    assert {r["text"].value for r in earlier} == {ID + "circular-6282-sg"}
+    assert {r["text"].value for r in earlier if r["scheme"].value == ID + "secnumcloud"} == {
+        ID + "circular-6282-sg",
+        ID + "national-cloud-strategy-2021",
+    }
