@@ -264,7 +264,9 @@ def _handler(guard: Guard) -> type[http.server.BaseHTTPRequestHandler]:
                 connection.request(self.command, self.path, body=data or None, headers=headers)
                 response = connection.getresponse()
                 answer = _read_capped(response, limits.max_answer)
-            except _TooLarge:
+                if answer is None:
+                    raise OverflowError
+            except OverflowError:
                 message = (
                     f"sovgraph serve refused: the answer is larger than the limit of {limits.max_answer} "
                     "bytes; ask for less (add a LIMIT).\n"
@@ -303,11 +305,8 @@ def _handler(guard: Guard) -> type[http.server.BaseHTTPRequestHandler]:
     return Handler
 
 
-class _TooLarge(Exception):
-    pass
-
-
-def _read_capped(response: http.client.HTTPResponse, limit: int) -> bytes:
+def _read_capped(response: http.client.HTTPResponse, limit: int) -> bytes | None:
+    """The whole body, or ``None`` past ``limit`` bytes (the rest is not read)."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -316,5 +315,5 @@ def _read_capped(response: http.client.HTTPResponse, limit: int) -> bytes:
             return b"".join(chunks)
         size += len(chunk)
         if size > limit:
-            raise _TooLarge
+            return None
         chunks.append(chunk)
