@@ -296,7 +296,10 @@ def test_party_memberships_and_a_ministers_portfolio(kg: sovgraph.KnowledgeGraph
 
 def test_every_conseil_detat_decision_of_the_seed_is_given_in_a_case(kg: sovgraph.KnowledgeGraph) -> None:
     # the seed's own decisions file (the European map adds other Conseil d'État decisions elsewhere)
-    seed = "GRAPH ?g { ?v a sov:Decision ; sov:decidedBy sg:conseil-etat } FILTER(STRENDS(STR(?g), '/data/decisions.ttl'))"
+    seed = (
+        "GRAPH ?g { ?v a sov:Decision ; sov:decidedBy sg:conseil-etat }"
+        " FILTER(STRENDS(STR(?g), '/data/decisions.ttl'))"
+    )
     decisions = values(kg, "SELECT ?v WHERE { " + seed + " }")
     in_case = values(kg, "SELECT ?v WHERE { " + seed + " ?v sov:inCase ?c }")
     assert decisions == in_case
