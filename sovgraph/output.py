@@ -74,8 +74,16 @@ def write(data: bytes, output: Path | None, stdout: Any = None) -> None:
     if output is None:
         if stdout is None:
             raise OutputError("no output file and no standard output to write to.")
-        stdout.write(data)
-        stdout.flush()
+        try:
+            stdout.write(data)
+            stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(
+                f"standard output: cannot write the result: {exc.strerror or exc} (a full disk or a closed "
+                "output?). Write it to a file with -o FILE instead."
+            ) from None
         return
     from sovgraph.files import write_atomic
 

@@ -51,9 +51,10 @@ def command(
     """
     sub: argparse.ArgumentParser = commands.add_parser(name, help=summary, description=description)
     _root_option(sub, default=argparse.SUPPRESS)
+    _debug_option(sub, default=argparse.SUPPRESS)
     if graph:
         add_graph_options(sub, default=argparse.SUPPRESS)
-    sub.set_defaults(handler=handler, loads_graph=graph)
+    sub.set_defaults(handler=handler, loads_graph=graph, command_name=name)
     return sub
 
 
@@ -62,6 +63,7 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
     ``sovgraph stats --root DIR``. :func:`check_global_options` refuses a graph option given before a
     command that loads no graph."""
     _root_option(parser, default=None)
+    _debug_option(parser, default=False)
     add_graph_options(parser, default=None)
     parser.set_defaults(data=[], no_cache=False, loads_graph=False)
 
@@ -73,6 +75,15 @@ def check_global_options(parser: argparse.ArgumentParser, args: argparse.Namespa
     given = [f"--{dest.replace('_', '-')}" for dest in GRAPH_OPTIONS if getattr(args, dest, None)]
     if given:
         parser.error(f"{', '.join(given)}: this command loads no graph, so it takes no such option.")
+
+
+def _debug_option(parser: argparse.ArgumentParser, default: Any) -> None:
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=default,
+        help="on an error, print the traceback too (for reporting a bug)",
+    )
 
 
 def _root_option(parser: argparse.ArgumentParser, default: Any) -> None:
@@ -148,9 +159,12 @@ def open_graph(args: argparse.Namespace, *, embedded: bool = False, derive: bool
     """The graph a command works on: loaded from the files (through the cache unless ``--no-cache``), or
     read from the endpoint asked for; ``embedded`` always loads the files (``push``, ``serve``, ``enrich``,
     whose ``--endpoint`` is where the graph goes, not where it comes from)."""
+    from sovgraph.files import check_input
     from sovgraph.graph import connect, load
 
     endpoint = None if embedded else endpoint_of(args)
+    for extra in getattr(args, "data", None) or []:
+        check_input(extra, "--data file")
     if endpoint is None:
         cache: bool | Path = (
             False if getattr(args, "no_cache", False) else (getattr(args, "cache_dir", None) or True)
@@ -184,9 +198,9 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    from sovgraph.files import write_atomic
+    from sovgraph.output import write
 
-    write_atomic(output, text.encode("utf-8"))
+    write(text.encode("utf-8"), output)
     print(f"wrote {output}", file=sys.stderr)
 
 

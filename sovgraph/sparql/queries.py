@@ -47,6 +47,26 @@ def run(
     return label_result(kg, solutions, lang)
 
 
+def run_library(kg: KnowledgeGraph, name: str, params: Mapping[str, object], *, lang: str = "en") -> Result:
+    """Run the library query ``name`` with ``params`` (a mapping, so that a parameter may have any name,
+    ``name`` and ``lang`` included), its IRIs labelled in ``lang``; what :meth:`KnowledgeGraph.run` does.
+
+    A query that takes a ``lang`` parameter and is not given one gets ``lang``, the language asked for.
+    """
+    queries = kg.library()
+    if name not in queries:
+        raise QueryError(
+            f"no query named {name!r}; 'sovgraph queries' lists them: {', '.join(sorted(queries))}."
+        )
+    query = queries[name]
+    given = dict(params)
+    if query.param("lang") is not None and "lang" not in given:
+        given["lang"] = lang  # a query that reads the language gets the one asked for
+    from sovgraph.sparql.names import resolve
+
+    return run(kg, query, given, lang, lambda text, where: resolve(kg, text, where, lang=lang))
+
+
 def run_named(
     kg: KnowledgeGraph, name: str, params: Mapping[str, object], *, as_of: object = None, lang: str = "en"
 ) -> Result:
@@ -58,7 +78,7 @@ def run_named(
         if spec.param("as_of") is None:
             raise QueryError(f"query {name} does not take --as-of (it has no as_of parameter).")
         given["as_of"] = as_of
-    return kg.run(name, lang=lang, **given)
+    return kg.run(name, given, lang=lang)
 
 
 def label_result(kg: KnowledgeGraph, solutions: pyoxigraph.QuerySolutions, lang: str = "en") -> Result:
