@@ -111,10 +111,8 @@ def _tolerant_streams() -> None:
     an ASCII terminal prints as '?')."""
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
-            try:
+            with suppress(ValueError, OSError):  # a closed or detached stream: leave it
                 stream.reconfigure(errors="replace")
-            except (ValueError, OSError):  # pragma: no cover - a closed or detached stream
-                pass
 
 
 def _silence_stdout() -> None:
