@@ -10,6 +10,7 @@ Nothing heavy is imported here.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -130,6 +131,33 @@ def add_endpoint_option(parser: argparse.ArgumentParser) -> None:
         default=None,
         help=f"read the graph from this SPARQL 1.1 endpoint (e.g. after 'sovgraph push') instead of loading "
         f"the files (default: ${ENV_ENDPOINT} if set; credentials from ${ENV_USER}/${ENV_PASSWORD})",
+    )
+
+
+QUERY_TIME_LIMIT = 120.0
+"""The default time limit of an embedded query run by ``query`` and ``sparql`` (``--timeout``)."""
+
+
+def seconds(text: str) -> float:
+    """A duration in seconds as an option takes it: a finite number above zero (``nan``, ``inf``, ``0`` and
+    negative numbers are usage errors)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0 (e.g. 30)")
+    return value
+
+
+def add_time_limit(sub: argparse.ArgumentParser) -> None:
+    """``--timeout SECONDS``: how long an embedded query may run before it is stopped."""
+    sub.add_argument(
+        "--timeout",
+        type=seconds,
+        default=QUERY_TIME_LIMIT,
+        metavar="SECONDS",
+        help=f"stop the query after this many seconds (default: {QUERY_TIME_LIMIT:g}); Ctrl-C stops it too",
     )
 
 
