@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from hostile_setup import copy_project, scratch  # noqa: E402
+from hostile_setup import copy_project, scratch
 
 
 @pytest.fixture(scope="session")
