@@ -16,7 +16,7 @@ from test_queries import GOLDEN, canonical
 
 import sovgraph
 from sovgraph.namespaces import ID, KIND
-from sovgraph.results import to_tsv
+from sovgraph.sparql.results import to_tsv
 
 # (golden file, query, parameters) over world.ttl + landscape.ttl. The invented world's union is sg:union.
 CASES = [

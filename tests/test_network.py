@@ -125,7 +125,7 @@ def test_unknown_view_parameter_and_bad_rows_are_refused(world: sovgraph.Knowled
 
 def test_projection_counts_and_node_attributes(world: sovgraph.KnowledgeGraph) -> None:
     graph = network.project(world, as_of="2023-01-01")
-    assert (graph.number_of_nodes(), graph.number_of_edges()) == (23, 32)
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (26, 43)
     assert graph.graph == {"views": "decisions, dependencies, people", "as_of": "2023-01-01", "lang": "en"}
     assert graph.nodes[SG + "holdco"] == {
         "label": "Holdco",
@@ -147,7 +147,7 @@ def test_projection_counts_and_node_attributes(world: sovgraph.KnowledgeGraph) -
         view: sum(1 for *_, v in graph.edges(data="view") if v == view)
         for view in ("dependencies", "decisions", "people")
     }
-    assert counts == {"dependencies": 22, "decisions": 9, "people": 1}
+    assert counts == {"dependencies": 22, "decisions": 20, "people": 1}
 
 
 def test_relation_nodes_become_typed_edges_with_dates_and_sources(world: sovgraph.KnowledgeGraph) -> None:
