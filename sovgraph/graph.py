@@ -152,9 +152,16 @@ class KnowledgeGraph:
         works there, even ``name`` or ``lang`` (which, as a keyword, is the language of the labels). See
         :func:`sovgraph.sparql.queries.run_library`.
         """
+        from sovgraph.sparql.names import resolve
         from sovgraph.sparql.queries import run_library
 
-        return run_library(self, name, {**(params or {}), **more}, lang=lang)
+        return run_library(
+            self,
+            name,
+            {**(params or {}), **more},
+            lang=lang,
+            resolve=lambda text, where: resolve(self, text, where, lang=lang),
+        )
 
     def graph_of(self, path: Path | str) -> str:
         """The named-graph IRI into which a file was loaded."""

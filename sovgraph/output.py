@@ -90,6 +90,19 @@ def write(data: bytes, output: Path | None, stdout: Any = None) -> None:
     write_atomic(output, data)
 
 
+def silence_stdout() -> None:
+    """After a closed pipe (``sovgraph query … | head``), send what is left of standard output to the null
+    device, so that Python's own flush at exit does not complain."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # no real standard output (tests)
+        pass
+
+
 def to_xlsx(result: Result) -> bytes:
     """A workbook with one sheet: the header row, then one row per result row (IRIs as text, numbers,
     booleans and dates typed)."""

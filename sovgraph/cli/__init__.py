@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import io
-import os
 import shlex
 import sys
 import traceback
@@ -21,6 +20,7 @@ from pathlib import Path
 from sovgraph._version import __version__
 from sovgraph.cli.common import Handler, add_global_options, check_global_options, command
 from sovgraph.errors import OutputError, SovgraphError, UnexpectedError
+from sovgraph.output import silence_stdout
 
 FAMILIES = (
     "sovgraph.cli.graph",  # validate, stats, export
@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail("interrupted.", 130)
         return 130
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         return 0
     except Exception as exc:
         if debug:
@@ -113,15 +113,6 @@ def _tolerant_streams() -> None:
         if isinstance(stream, io.TextIOWrapper):
             with suppress(ValueError, OSError):  # a closed or detached stream: leave it
                 stream.reconfigure(errors="replace")
-
-
-def _silence_stdout() -> None:
-    """After a closed pipe, send what is left to /dev/null, so that Python's exit does not complain."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # pragma: no cover - no real stdout (tests)
-        pass
 
 
 def _check_output_early(args: argparse.Namespace) -> None:

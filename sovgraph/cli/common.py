@@ -191,9 +191,9 @@ def open_graph(args: argparse.Namespace, *, embedded: bool = False, derive: bool
     from sovgraph.graph import connect, load
 
     endpoint = None if embedded else endpoint_of(args)
-    for extra in getattr(args, "data", None) or []:
-        check_input(extra, "--data file")
     if endpoint is None:
+        for extra in getattr(args, "data", None) or []:
+            check_input(extra, "--data file")
         cache: bool | Path = (
             False if getattr(args, "no_cache", False) else (getattr(args, "cache_dir", None) or True)
         )

@@ -51,11 +51,19 @@ def run(
     return label_result(kg, solutions, lang)
 
 
-def run_library(kg: KnowledgeGraph, name: str, params: Mapping[str, object], *, lang: str = "en") -> Result:
+def run_library(
+    kg: KnowledgeGraph,
+    name: str,
+    params: Mapping[str, object],
+    *,
+    lang: str = "en",
+    resolve: Resolver | None = None,
+) -> Result:
     """Run the library query ``name`` with ``params`` (a mapping, so that a parameter may have any name,
     ``name`` and ``lang`` included), its IRIs labelled in ``lang``; what :meth:`KnowledgeGraph.run` does.
 
-    A query that takes a ``lang`` parameter and is not given one gets ``lang``, the language asked for.
+    A query that takes a ``lang`` parameter and is not given one gets ``lang``, the language asked for;
+    ``resolve`` turns names given for IRI parameters into IRIs (see :func:`run`).
     """
     queries = kg.library()
     if name not in queries:
@@ -66,9 +74,7 @@ def run_library(kg: KnowledgeGraph, name: str, params: Mapping[str, object], *, 
     given = dict(params)
     if query.param("lang") is not None and "lang" not in given:
         given["lang"] = lang  # a query that reads the language gets the one asked for
-    from sovgraph.sparql.names import resolve
-
-    return run(kg, query, given, lang, lambda text, where: resolve(kg, text, where, lang=lang))
+    return run(kg, query, given, lang, resolve)
 
 
 def run_named(
