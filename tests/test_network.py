@@ -385,9 +385,9 @@ def test_concentration_centrality_view_and_export_commands(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     code, out = run(capsys, "concentration", "--by", "jurisdiction", "--as-of", "2025-01-01")
-    assert code == 0 and re.search(r"United States\s+\|\s+2\s+\|\s+100 %", out), out
+    assert code == 0 and re.search(r"United States\s+\|\s+11\s+\|\s+41 %", out), out
     code, out = run(capsys, "centrality", "--top", "1", "--as-of", "2025-01-01")
-    assert code == 0 and "Microsoft Azure" in out and "Microsoft Corporation" not in out
+    assert code == 0 and "Solvinity" in out and "Microsoft Corporation" not in out  # --top 1
     page = tmp_path / "emc2.html"
     assert run(capsys, "view", "--focus", "emc2", "--as-of", "2025-01-01", "-o", str(page))[0] == 0
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

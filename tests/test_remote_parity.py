@@ -47,6 +47,7 @@ WORLD = [
     ("who-hosts-what-by-country", {"as_of": "2024-06-01", "within": "arcadia"}),
     ("non-eu-dependence", {"as_of": "2023-06-01", "union": "union"}),
     ("requirements", {"as_of": "2026-01-01"}),
+    ("coverage", {}),
     (
         "requirements",
         {"as_of": "2022-06-01", "by": "privacy-law", "held_status": "kind:granted", "lang": "fr"},

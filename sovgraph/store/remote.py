@@ -107,8 +107,17 @@ class Endpoint:
         self._send(wrapper._createRequest, display_url(self.update_url or self.url), read=False)
 
     def put_graph(self, graph: str, turtle: bytes) -> None:
-        """Replace one named graph by the given Turtle (or N-Triples) in one Graph Store ``PUT``."""
-        self._graph_request("PUT", graph, turtle)
+        """Replace one named graph by the given Turtle (or N-Triples) with a Graph Store ``PUT``.
+
+        With credentials, N-Triples larger than :data:`PUT_CHUNK` bytes and free of blank nodes are sent in
+        pieces cut at line ends: a ``PUT`` of the first, then a ``POST`` (which adds) of each other. A server
+        that asks for digest authentication answers the first, unauthenticated, request before reading its
+        body; Virtuoso then closes the connection, and a body larger than the socket buffers breaks the pipe.
+        """
+        pieces = _pieces(turtle, PUT_CHUNK) if self.user is not None else [turtle]
+        self._graph_request("PUT", graph, pieces[0])
+        for piece in pieces[1:]:
+            self._graph_request("POST", graph, piece)
 
     def delete_graph(self, graph: str) -> None:
         """Remove one named graph with a Graph Store ``DELETE``."""
@@ -164,6 +173,33 @@ class Endpoint:
         raise AssertionError("unreachable")  # pragma: no cover
 
 
+PUT_CHUNK = 128 * 1024
+"""The largest piece of a graph sent in one Graph Store request (see :meth:`Endpoint.put_graph`)."""
+
+
+def _pieces(data: bytes, size: int) -> list[bytes]:
+    """``data`` cut at line ends into pieces of at most ``size`` bytes (a longer line stands alone), when it
+    is N-Triples (one triple a line) with no blank node, whose label is local to one request; else
+    ``[data]``.
+
+    >>> _pieces(b"<a> <b> <c> .\\n<d> <e> <f> .\\n", 16)
+    [b'<a> <b> <c> .\\n', b'<d> <e> <f> .\\n']
+    >>> _pieces(b"_:x <b> <c> .\\n<d> <e> <f> .\\n", 16)
+    [b'_:x <b> <c> .\\n<d> <e> <f> .\\n']
+    """
+    lines = data.splitlines(keepends=True)
+    if len(data) <= size or b"_:" in data or not all(line.rstrip().endswith(b" .") for line in lines):
+        return [data]
+    pieces: list[bytes] = []
+    current = b""
+    for line in lines:
+        if current and len(current) + len(line) > size:
+            pieces.append(current)
+            current = b""
+        current += line
+    return [*pieces, current] if current else pieces
+
+
 def display_url(url: str) -> str:
     """A URL without the user and password some people write into it (``http://user:pw@host/``)."""
     parts = urllib.parse.urlsplit(url)
@@ -179,7 +215,17 @@ def is_loopback(url: str) -> bool:
     return host == "localhost" or host == "::1" or host.startswith("127.")
 
 
+RESPONSE_HEADERS = 2_000
+"""How many header lines an answer may carry. Virtuoso echoes the explicit dataset as one
+``X-SPARQL-default-graph`` or ``X-SPARQL-named-graph`` header per graph, two per loaded file: past the
+standard library's default cap of 100 once a project has some fifty files."""
+
+
 def _opener(endpoint: Endpoint) -> urllib.request.OpenerDirector:
+    import http.client
+
+    # the standard library reads its cap from a module attribute (there is no per-connection setting)
+    http.client._MAXHEADERS = max(http.client._MAXHEADERS, RESPONSE_HEADERS)  # type: ignore[attr-defined]
     handlers: list[urllib.request.BaseHandler] = []
     if is_loopback(endpoint.url):
         handlers.append(urllib.request.ProxyHandler({}))  # never send loopback traffic through a proxy
