@@ -121,6 +121,11 @@ def to_xlsx(result: Result) -> bytes:
         cell.font = Font(bold=True)
     for row in result.rows:
         sheet.append([_excel_value(row.get(c)) for c in result.columns])
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            # openpyxl stores a string that starts with "=" as a formula: data is text, never run
+            if cell.data_type == "f":
+                cell.data_type = "s"
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
