@@ -1,4 +1,4 @@
-"""A label that looks like a spreadsheet formula stays text in an XLSX export (never a formula run on open)."""
+"""A label shaped like a spreadsheet formula stays text in an XLSX export (never a formula run on open)."""
 
 from __future__ import annotations
 
