@@ -29,7 +29,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> nx.MultiDiGraph:
     path = tmp_path_factory.mktemp("hostile-world") / "world.ttl"
     path.write_text(changed, "utf-8")
     kg = sovgraph.load(ROOT, files=[*sorted((ROOT / "ontology").glob("*.ttl")), path])
-    return projection.project(kg, as_of="2023-01-01")
+    return projection.project_view(kg, as_of="2023-01-01")
 
 
 def test_the_hostile_label_reaches_the_projection(hostile: nx.MultiDiGraph) -> None:
