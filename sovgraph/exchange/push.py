@@ -72,10 +72,12 @@ def push(
     Graphs under sovgraph's prefix that the endpoint holds but ``kg`` does not (a file since removed) are
     reported, and deleted with ``prune``.
     """
+    from sovgraph.progress import steps
+
     todo = uploads(kg)
     preflight(endpoint)
     done: list[Upload] = []
-    for number, upload in enumerate(todo, start=1):
+    for number, upload in enumerate(steps(todo, "pushing", unit="graph"), start=1):
         progress(f"[{number}/{len(todo)}] {upload.label}: {upload.triples} triples -> <{upload.graph}>")
         try:
             endpoint.put_graph(upload.graph, upload.data)
