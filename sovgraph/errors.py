@@ -164,3 +164,15 @@ class ServerError(SovgraphError):
     """The Oxigraph server could not be found, filled, started, or it stopped on its own."""
 
     exit_code = 3
+
+
+class CacheRefused(InputError):
+    """A folder asked to hold the cache is not a sovgraph cache: sovgraph will not delete what it holds."""
+
+
+class CacheUnusable(SovgraphError):
+    """The cache cannot be used (unwritable, damaged beyond a rebuild): the graph is loaded in memory."""
+
+
+class CacheWarning(UserWarning):
+    """The on-disk cache could not be used; the graph was loaded in memory (a warning, not an error)."""
