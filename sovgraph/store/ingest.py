@@ -277,10 +277,16 @@ class _syntax_errors:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object) -> None:
         if isinstance(exc, SyntaxError):
-            detail = _LOCATION.sub("", exc.msg or str(exc)).rstrip(".")
+            detail = _printable(_LOCATION.sub("", exc.msg or str(exc)).rstrip("."))
             raise ParseError(self.name, exc.lineno, exc.offset, syntax_name(self.path), detail) from None
         if isinstance(exc, ValueError | OSError):  # e.g. bytes that are not UTF-8
-            raise ParseError(self.name, None, None, syntax_name(self.path), str(exc).rstrip(".")) from None
+            detail = _printable(str(exc).rstrip("."))
+            raise ParseError(self.name, None, None, syntax_name(self.path), detail) from None
+
+
+def _printable(text: str) -> str:
+    """A parser's message on one line: the control characters it quotes from the file are escaped."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 @dataclass(frozen=True)
