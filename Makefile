@@ -22,12 +22,15 @@ $(TESTED): $(BASE)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(TESTED)
 
-## demo: validate the curated graph and show what it holds (embedded store; installs no test tool)
+## demo: validate the graph, show what the map covers and who hosts what under which law (embedded store;
+## installs no test tool); writes non-eu-dependence.csv for a spreadsheet
 demo: $(BASE)
 	$(BIN)/sovgraph validate
 	$(BIN)/sovgraph stats
 	$(BIN)/sovgraph check
-	$(BIN)/sovgraph query who-hosts-what --param platform=emc2
+	$(BIN)/sovgraph who-hosts-what --platform EMC2
+	$(BIN)/sovgraph who-hosts-what --platform "European Commission"
+	$(BIN)/sovgraph query non-eu-dependence --format csv --labels -o non-eu-dependence.csv
 
 ## test: the test suite only
 test: setup

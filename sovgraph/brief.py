@@ -83,7 +83,8 @@ def with_exposures(kg: KnowledgeGraph, result: Result) -> Result:
 
 def brief(result: Result) -> str:
     """One line per platform and law (``platform — law (criterion through entity, ...): hosted on service
-    by provider [sources]``), then the numbered sources, each listed once."""
+    by provider [sources]``, or ``uses service from provider`` for a body's service use), then the numbered
+    sources, each listed once."""
     lines: list[str] = []
     numbers: dict[str, int] = {}
     groups: dict[tuple[str, str], list[Mapping[str, Cell | None]]] = {}
@@ -97,7 +98,17 @@ def brief(result: Result) -> str:
                 if _text(r, "criterion")
             )
         )
-        hosts = list(dict.fromkeys(f"{_text(r, 'service')} by {_text(r, 'provider')}" for r in rows))
+        hosts = list(
+            dict.fromkeys(
+                (
+                    f"uses {_text(r, 'service')} from "
+                    if _text(r, "user")
+                    else f"hosted on {_text(r, 'service')} by "
+                )
+                + _text(r, "provider")
+                for r in rows
+            )
+        )
         cited = []
         for r in rows:
             for column in SOURCE_COLUMNS:
@@ -106,9 +117,7 @@ def brief(result: Result) -> str:
                         cited.append(numbers.setdefault(source.strip(), len(numbers) + 1))
         refs = ", ".join(str(n) for n in sorted(set(cited)))
         how = f" ({'; '.join(reaches)})" if reaches else ""
-        lines.append(
-            f"{platform} — {law}{how}: hosted on {', '.join(hosts)}" + (f" [{refs}]" if refs else "")
-        )
+        lines.append(f"{platform} — {law}{how}: {'; '.join(hosts)}" + (f" [{refs}]" if refs else ""))
     if not lines:
         return "No hosting in force matches."
     lines.append("")

@@ -127,7 +127,7 @@ def data_version(project: Project) -> str:
     of its ontology and data files (the same files give the same hash, wherever they are).
 
     >>> data_version(find_project())  # doctest: +ELLIPSIS
-    'ontology 0.1.0, data ...'
+    'ontology 0.2.0, data ...'
     """
     import hashlib
 

@@ -1,4 +1,4 @@
-"""Counts of the loaded graph: entities by class, triples by file."""
+"""Counts of the loaded graph: what the map covers (by country), entities by class, triples by file."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from sovgraph.namespaces import shorten
 
 if TYPE_CHECKING:
     from sovgraph.graph import KnowledgeGraph
+    from sovgraph.sparql.results import Result
+
+COVERAGE = "coverage"
 
 _BY_CLASS = """
 SELECT ?class (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?n) WHERE {
@@ -42,10 +45,14 @@ class Stats:
     triples: int
     by_class: list[ClassCount]
     by_file: list[FileCount]
+    coverage: Result | None = None
+    """The library query ``coverage`` (case files, dependencies, decisions, court cases by jurisdiction),
+    when the project's library has it."""
 
 
 def stats(kg: KnowledgeGraph, lang: str = "en") -> Stats:
-    """Entities per class (direct rdf:type, labels in ``lang``) and triples per file."""
+    """What the map covers (the library query ``coverage``), entities per class (direct rdf:type, labels in
+    ``lang``) and triples per file."""
     import pyoxigraph
 
     by_class = [
@@ -60,4 +67,5 @@ def stats(kg: KnowledgeGraph, lang: str = "en") -> Stats:
         r["g"].value: (int(r["n"].value), int(r["subjects"].value)) for r in kg.select(_BY_FILE, union=False)
     }
     by_file = [FileCount(f.label, f.graph, *counts.get(f.graph, (0, 0))) for f in kg.files]
-    return Stats(triples=len(kg), by_class=by_class, by_file=by_file)
+    coverage = kg.run(COVERAGE) if COVERAGE in kg.library() else None
+    return Stats(triples=len(kg), by_class=by_class, by_file=by_file, coverage=coverage)

@@ -132,13 +132,39 @@ def checks_table(outcomes: Sequence[Outcome]) -> Result:
 
 
 def stats_table(result: Stats) -> Result:
-    """One row per class and per file: ``kind`` (class or file), ``item`` (the class IRI or the file),
-    ``label``, ``count`` (entities or triples), ``subjects`` (files only)."""
-    rows: list[tuple[Value, ...]] = [
-        ("class", iri(c.iri, c.label), c.label, c.entities, None) for c in result.by_class
-    ]
+    """One row per measure of the map's coverage, per class and per file: ``kind`` (cases, dependencies,
+    decisions or court cases of a jurisdiction; class; file), ``item`` (the jurisdiction or class IRI, or the
+    file), ``label``, ``count`` (case files, entities or triples), ``subjects`` (files only)."""
+    rows: list[tuple[Value, ...]] = []
+    if result.coverage is not None:
+        for row in result.coverage.rows:
+            where = row["jurisdiction"]
+            name = where.label if where is not None and where.label else None
+            for column in ("cases", "dependencies", "decisions", "court_cases"):
+                count = row[column]
+                rows.append(
+                    (
+                        column.replace("_", " "),
+                        where.value if where else None,
+                        name,
+                        int(count.value) if count else 0,
+                        None,
+                    )
+                )
+    rows += [("class", iri(c.iri, c.label), c.label, c.entities, None) for c in result.by_class]
     rows += [("file", f.file, f.file, f.triples, f.subjects) for f in result.by_file]
     return table(("kind", "item", "label", "count", "subjects"), rows)
+
+
+def coverage_text(coverage: Result) -> str:
+    """The map's coverage by jurisdiction, under a heading that says how to read it."""
+    from sovgraph.sparql.results import to_table
+
+    heading = (
+        f"The map covers {len(coverage.rows)} jurisdiction(s) (a case file about two counts for both; "
+        "the totals by class follow):"
+    )
+    return heading + "\n\n" + to_table(coverage)
 
 
 def findings_table(findings: Iterable[Finding]) -> Result:

@@ -9,6 +9,7 @@ then review the diff of tests/golden/ like code.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from test_queries import GOLDEN, canonical
 
 import sovgraph
 from sovgraph.namespaces import ID, KIND
-from sovgraph.results import to_tsv
+from sovgraph.sparql.results import to_tsv
 
 # (golden file, query, parameters) over world.ttl + landscape.ttl. The invented world's union is sg:union.
 CASES = [
@@ -39,6 +40,7 @@ CASES = [
         "requirements",
         {"as_of": "2022-06-01", "by": "privacy-law", "held_status": "kind:granted", "lang": "fr"},
     ),
+    ("coverage", "coverage", {}),
 ]
 QUERIES = {name for _, name, _ in CASES}
 
@@ -116,6 +118,37 @@ def test_what_sren_article_31_requires_and_who_holds_it(kg: sovgraph.KnowledgeGr
 def test_no_sren_requirement_before_the_act(kg: sovgraph.KnowledgeGraph) -> None:
     rows = kg.run("requirements", by="loi-sren", as_of="2024-01-01").rows
     assert rows == []
-    # The 2021 circular already required SecNumCloud.
+    # The 2021 circular and the national cloud strategy's "cloud de confiance" label (facts-fr FR029)
+    # already required SecNumCloud.
     earlier = kg.run("requirements", as_of="2022-01-01").rows
-    assert {r["text"].value for r in earlier} == {ID + "circular-6282-sg"}
+    assert {r["text"].value for r in earlier if r["scheme"].value == ID + "secnumcloud"} == {
+        ID + "circular-6282-sg",
+        ID + "national-cloud-strategy-2021",
+    }
+
+
+def test_the_shipped_map_meets_its_coverage_targets(kg: sovgraph.KnowledgeGraph) -> None:
+    # issue 12: at least 30 cases across at least 8 countries and the EU, 30 hosting or service-use
+    # relations and 60 decisions (the shipped data validates: tests/test_data.py)
+    rows = kg.run("coverage").rows
+    where = {r["jurisdiction"].value.rsplit("/", 1)[-1] for r in rows}
+    assert "european-union" in where and len(where - {"european-union", "united-states"}) >= 8, where
+    cases = kg.query("SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a sov:Dossier }")
+    dependencies = kg.query(
+        "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a ?c FILTER(?c IN (sov:Hosting, sov:ServiceUse)) }"
+    )
+    decisions = kg.query("SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a sov:Decision }")
+    assert int(next(iter(cases))["n"].value) >= 30
+    assert int(next(iter(dependencies))["n"].value) >= 30
+    assert int(next(iter(decisions))["n"].value) >= 60
+
+
+def test_stats_opens_with_the_map_coverage(capsys: pytest.CaptureFixture[str]) -> None:
+    from sovgraph.cli import main
+
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("The map covers ")
+    assert re.search(r"^France\s+\|\s+\d+", out, re.MULTILINE), out[:600]
+    assert main(["stats", "--format", "csv"]) == 0
+    assert "\ncases,https://w3id.org/sovgraph/id/france,France," in capsys.readouterr().out

@@ -125,7 +125,7 @@ def test_unknown_view_parameter_and_bad_rows_are_refused(world: sovgraph.Knowled
 
 def test_projection_counts_and_node_attributes(world: sovgraph.KnowledgeGraph) -> None:
     graph = network.project(world, as_of="2023-01-01")
-    assert (graph.number_of_nodes(), graph.number_of_edges()) == (23, 32)
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (26, 43)
     assert graph.graph == {"views": "decisions, dependencies, people", "as_of": "2023-01-01", "lang": "en"}
     assert graph.nodes[SG + "holdco"] == {
         "label": "Holdco",
@@ -147,7 +147,7 @@ def test_projection_counts_and_node_attributes(world: sovgraph.KnowledgeGraph) -
         view: sum(1 for *_, v in graph.edges(data="view") if v == view)
         for view in ("dependencies", "decisions", "people")
     }
-    assert counts == {"dependencies": 22, "decisions": 9, "people": 1}
+    assert counts == {"dependencies": 22, "decisions": 20, "people": 1}
 
 
 def test_relation_nodes_become_typed_edges_with_dates_and_sources(world: sovgraph.KnowledgeGraph) -> None:
@@ -385,9 +385,9 @@ def test_concentration_centrality_view_and_export_commands(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     code, out = run(capsys, "concentration", "--by", "jurisdiction", "--as-of", "2025-01-01")
-    assert code == 0 and re.search(r"United States\s+\|\s+2\s+\|\s+100 %", out), out
+    assert code == 0 and re.search(r"United States\s+\|\s+11\s+\|\s+41 %", out), out
     code, out = run(capsys, "centrality", "--top", "1", "--as-of", "2025-01-01")
-    assert code == 0 and "Microsoft Azure" in out and "Microsoft Corporation" not in out
+    assert code == 0 and "Solvinity" in out and "Microsoft Corporation" not in out  # --top 1
     page = tmp_path / "emc2.html"
     assert run(capsys, "view", "--focus", "emc2", "--as-of", "2025-01-01", "-o", str(page))[0] == 0
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

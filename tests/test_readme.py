@@ -4,6 +4,7 @@ standard error)."""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -25,8 +26,15 @@ def test_the_readme_has_samples_to_check() -> None:
 @pytest.mark.parametrize(("command", "shown"), SAMPLES, ids=[c for c, _ in SAMPLES])
 def test_a_readme_sample_is_what_the_command_prints(command: str, shown: str) -> None:
     args = shlex.split(command)[1:]
+    # the width tables are laid out for: the renderer's default when it is not a terminal
+    env = {**os.environ, "COLUMNS": "120"}
     done = subprocess.run(
-        [sys.executable, "-m", "sovgraph.cli", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "sovgraph.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
     )
     printed = done.stdout if done.returncode == 0 else done.stderr
     assert printed.rstrip("\n") == shown.rstrip("\n")

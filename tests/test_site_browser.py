@@ -157,12 +157,13 @@ def test_a_network_view_page_links_nodes_to_their_pages(chromium: Any, site: Pat
     assert shown == 0  # no pile of edge labels at first sight
     box = opened.page.locator("#mynetwork").bounding_box()
     opened.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    for _ in range(12):  # zoom in with the wheel, as a reader does
-        opened.page.mouse.wheel(0, -400)
+    labelled = "() => network.body.data.edges.get().some((e) => e.label.trim() !== '')"
+    for _ in range(60):  # zoom in with the wheel, as a reader does, until the labels show (a large view
+        opened.page.mouse.wheel(0, -400)  # starts further out)
         opened.page.wait_for_timeout(50)
-    opened.page.wait_for_function(
-        "() => network.body.data.edges.get().some((e) => e.label.trim() !== '')", timeout=5_000
-    )
+        if opened.js(labelled):
+            break
+    opened.page.wait_for_function(labelled, timeout=5_000)
     emc2 = "https://w3id.org/sovgraph/id/emc2"
     x, y = opened.page.evaluate(
         """(id) => {

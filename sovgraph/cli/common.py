@@ -27,7 +27,7 @@ Command = Callable[..., argparse.ArgumentParser]
 ENV_ENDPOINT = "SOVGRAPH_ENDPOINT"
 ENV_USER = "SOVGRAPH_USER"
 ENV_PASSWORD = "SOVGRAPH_PASSWORD"
-QUERY_TIMEOUT = 60.0
+QUERY_TIMEOUT = 30.0
 LANGS = ("en", "fr")
 
 

@@ -73,6 +73,11 @@ def register(commands: Any, command: Command) -> None:
         help="keep the store in this folder (new, empty, or filled by an earlier serve; default: temporary)",
     )
     serve.add_argument("--timeout", type=float, default=30.0, metavar="S", help="query time limit (30 s)")
+    serve.add_argument(
+        "--allow-federation",
+        action="store_true",
+        help="let queries use SERVICE (and updates LOAD): the server then fetches URLs its clients name",
+    )
 
     enrich = command(
         commands,
@@ -138,6 +143,7 @@ def _serve(args: argparse.Namespace) -> int:
         writable=args.writable,
         location=args.location,
         timeout=args.timeout,
+        allow_federation=args.allow_federation,
         say=say,
     )
 

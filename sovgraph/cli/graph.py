@@ -73,11 +73,13 @@ def _stats(args: argparse.Namespace) -> int:
     from sovgraph.namespaces import shorten
     from sovgraph.sparql.table import render
     from sovgraph.stats import stats
-    from sovgraph.tables import stats_table
+    from sovgraph.tables import coverage_text, stats_table
 
     result = stats(open_graph(args), lang=args.lang)
+    coverage = [] if result.coverage is None else [coverage_text(result.coverage), ""]
     text = "\n".join(
         [
+            *coverage,
             f"{result.triples} triples in {len(result.by_file)} file(s)\n",
             render(
                 ("class", "label", "entities"),

@@ -73,6 +73,7 @@ def push(
     reported, and deleted with ``prune``.
     """
     todo = uploads(kg)
+    preflight(endpoint)
     done: list[Upload] = []
     for number, upload in enumerate(todo, start=1):
         progress(f"[{number}/{len(todo)}] {upload.label}: {upload.triples} triples -> <{upload.graph}>")
@@ -94,6 +95,18 @@ def push(
     return done
 
 
+def preflight(endpoint: Endpoint) -> None:
+    """Check that the endpoint answers SPARQL queries before anything is sent (one paragraph if not)."""
+    import pyoxigraph
+
+    try:
+        answer = endpoint.query("ASK { }")
+    except EndpointError as exc:
+        raise PushError(endpoint.name, f"{_what(exc)}. Nothing was pushed.") from None
+    if not isinstance(answer, pyoxigraph.QueryBoolean):
+        raise PushError(endpoint.name, "did not answer an ASK query with a boolean. Nothing was pushed.")
+
+
 def count(endpoint: Endpoint, graph: str) -> int:
     """The number of triples in one named graph of the endpoint."""
     import pyoxigraph
@@ -101,7 +114,38 @@ def count(endpoint: Endpoint, graph: str) -> int:
     from sovgraph.sparql.bind import bind
 
     rows = list(endpoint.select(bind(_COUNT, {"g": pyoxigraph.NamedNode(graph)})))
-    return int(rows[0]["n"].value) if rows else 0
+    if not rows or rows[0]["n"] is None:
+        return 0
+    value = rows[0]["n"].value
+    try:
+        return int(value)
+    except ValueError:
+        raise PushError(
+            endpoint.name,
+            f"answered the triple count of <{graph}> with {_clip(value)!r}, which is not a number; "
+            "the graphs were sent but could not be checked.",
+        ) from None
+
+
+def _what(exc: EndpointError) -> str:
+    """What an endpoint error says, without the 'the SPARQL endpoint URL' it starts with."""
+    text = str(exc).rstrip(".")
+    prefix = f"the SPARQL endpoint {exc.endpoint} "
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _names(uploads: list[Upload], limit: int = 4) -> str:
+    """A few graph labels, then how many more (a push has dozens)."""
+    if not uploads:
+        return "none"
+    shown = ", ".join(u.label for u in uploads[:limit])
+    more = len(uploads) - limit
+    return f"{len(uploads)} graph(s): {shown}" + (f" and {more} more" if more > 0 else "")
 
 
 def _stale(
@@ -121,10 +165,10 @@ def _stale(
 
 
 def _failed(upload: Upload, exc: EndpointError, done: list[Upload], left: list[Upload]) -> str:
-    kept = ", ".join(u.label for u in done) or "none"
-    untouched = ", ".join(u.label for u in left) or "none"
+    head = f"did not take the graph {upload.label} (<{upload.graph}>): {_what(exc)}. It was left as it was"
+    if not done:
+        return f"{head}, and nothing was pushed. Fix the cause and run 'sovgraph push' again."
     return (
-        f"did not take the graph {upload.label} (<{upload.graph}>): {str(exc).rstrip('.')}. It was left "
-        f"as it was on the endpoint. Already pushed, complete: {kept}. Not pushed: {untouched}. Fix the "
-        "cause and run 'sovgraph push' again (it replaces the same graphs)."
+        f"{head} on the endpoint. Already pushed, complete: {_names(done)}. Not pushed: {_names(left)}. "
+        "Fix the cause and run 'sovgraph push' again (it replaces the same graphs)."
     )

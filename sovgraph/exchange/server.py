@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from sovgraph.errors import ServerError
 
 if TYPE_CHECKING:
+    from sovgraph.exchange.guard import Guard
     from sovgraph.graph import KnowledgeGraph
 
 MARKER = "sovgraph-store.txt"
@@ -243,16 +244,50 @@ def serve(
     writable: bool = False,
     location: Path | None = None,
     timeout: float = 30.0,
+    allow_federation: bool = False,
     say: Callable[[str], None] = print,
 ) -> int:
-    """Load ``kg`` into an Oxigraph store and serve it until SIGINT or SIGTERM; returns 0 once stopped."""
+    """Load ``kg`` into an Oxigraph store and serve it, behind the guard, until SIGINT or SIGTERM; returns 0
+    once stopped.
+
+    The Oxigraph server listens on a private loopback port; the guard (:mod:`sovgraph.exchange.guard`) on
+    ``host:port`` checks each request and forwards it. If the Oxigraph server stops on its own while
+    serving, it is started again (a few times at most).
+    """
+    from sovgraph.exchange.guard import Guard, Limits
+    from sovgraph.exchange.page import query_page
+
     binary = find_oxigraph()
+    limits = Limits(allow_federation=allow_federation, timeout=timeout)
+    try:
+        guard = Guard(host, port, ("127.0.0.1", 0), limits, page=query_page(kg))
+    except OSError as exc:
+        raise ServerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}.") from None
+    try:
+        return _serve_behind(kg, binary, guard, writable, location, timeout, say)
+    finally:
+        guard.stop()
+
+
+def _serve_behind(
+    kg: KnowledgeGraph,
+    binary: Path,
+    guard: Guard,
+    writable: bool,
+    location: Path | None,
+    timeout: float,
+    say: Callable[[str], None],
+) -> int:
     with tempfile.TemporaryDirectory(prefix="sovgraph-serve-") as tmp:
         work = Path(tmp)
         store = location if location is not None else work / "store"
         count = prepare(binary, kg, store, work)
-        command = serve_command(binary, store, host, port, writable=writable, timeout=timeout)
-        server = start(command, host, port, log=work / "oxigraph.log")
+        inner = free_port("127.0.0.1")
+        command = serve_command(binary, store, "127.0.0.1", inner, writable=writable, timeout=timeout)
+        server = start(command, "127.0.0.1", inner, log=work / "oxigraph.log")
+        guard.upstream = ("127.0.0.1", inner)
+        guard.start()
+        public = Server(server.process, str(guard.httpd.server_address[0]), guard.port)
         stopping: list[int] = []
 
         def forward(signum: int, _frame: FrameType | None) -> None:
@@ -261,10 +296,21 @@ def serve(
                 server.process.terminate()  # SIGTERM, whichever signal asked to stop
 
         previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+        restarts: list[float] = []
         try:
-            for line in banner(server, count, writable, timeout, location):
+            for line in banner(public, count, writable, timeout, location, guard.limits.allow_federation):
                 say(line)
-            code = server.process.wait()
+            while True:
+                code = server.process.wait()
+                recent = [t for t in restarts if time.monotonic() - t < 60]
+                if stopping or len(recent) >= RESTARTS:
+                    break
+                say(
+                    f"sovgraph: the Oxigraph server stopped ({_exit(code)}): {_log(server.log)}; "
+                    "starting it again."
+                )
+                restarts.append(time.monotonic())
+                server = start(command, "127.0.0.1", inner, log=work / "oxigraph.log")
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -275,7 +321,18 @@ def serve(
         raise ServerError(f"the Oxigraph server stopped on its own ({_exit(code)}): {_log(server.log)}")
 
 
-def banner(server: Server, quads: int, writable: bool, timeout: float, location: Path | None) -> list[str]:
+RESTARTS = 5
+"""How many times in a minute the Oxigraph server is started again after stopping on its own."""
+
+
+def banner(
+    server: Server,
+    quads: int,
+    writable: bool,
+    timeout: float,
+    location: Path | None,
+    federation: bool = False,
+) -> list[str]:
     """What ``sovgraph serve`` tells the person who started it."""
     mode = "read-write" if writable else "read-only"
     lines = [
@@ -283,6 +340,8 @@ def banner(server: Server, quads: int, writable: bool, timeout: float, location:
         f"  query page:      {server.url}",
         f"  SPARQL endpoint: {server.query_url}  (default graph = the union of the named graphs)",
     ]
+    if federation:
+        lines.append("  federation is allowed: SERVICE and LOAD may make the server fetch any URL.")
     if writable:
         lines.append(f"  SPARQL update:   {server.update_url}   Graph Store: {server.store_url}")
         if location is None:

@@ -8,6 +8,10 @@ with ``start``/``end`` dates make a dynamic graph (Gephi's timeline). CSV writes
 (``id`` then the node attributes) and ``PATH-edges.csv`` (``source``, ``target``, ``key`` then the edge
 attributes); a ``.csv`` suffix on PATH is dropped first. Every file is written atomically.
 
+Labels are untrusted text: GraphML and GEXF replace the characters XML 1.0 does not allow by U+FFFD (the files
+stay well-formed), and a CSV cell that a spreadsheet would run as a formula gets a leading ``'``
+(:func:`inert_cell`).
+
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
 >>> _ = g.add_edge("a", "b", key="k", sources=["s1", "s2"], start=None)
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +34,16 @@ from sovgraph.files import write_atomic
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["EDGE_COLUMNS", "FORMATS", "NODE_COLUMNS", "csv_paths", "flat", "write_network"]
+__all__ = [
+    "EDGE_COLUMNS",
+    "FORMATS",
+    "NODE_COLUMNS",
+    "csv_paths",
+    "flat",
+    "inert_cell",
+    "write_network",
+    "xml_text",
+]
 
 FORMATS = ("graphml", "gexf", "csv")
 NODE_COLUMNS = ("id", "label", "name", "label_fr", "label_en", "cls", "cls_label", "classes")
@@ -51,6 +65,29 @@ EDGE_COLUMNS = (
 )
 """The first columns of ``-edges.csv``; other edge attributes (e.g. ``through``) follow, sorted."""
 SEPARATOR = " ; "
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet takes for the start of a formula (OWASP's list for CSV injection)."""
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 does not allow (control characters other than tab, line
+    feed and carriage return; lone surrogates; U+FFFE, U+FFFF), each replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def inert_cell(value: object) -> object:
+    """A spreadsheet cell that cannot run as a formula: text starting with ``=``, ``+``, ``-``, ``@``, a tab
+    or a carriage return gets a leading ``'`` (OWASP's rule); anything else is returned as it is.
+
+    >>> print(inert_cell('=HYPERLINK("http://x","click")'))
+    '=HYPERLINK("http://x","click")
+    >>> inert_cell("-1"), inert_cell(-1), inert_cell("EMC2")
+    ("'-1", -1, 'EMC2')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def write_network(graph: nx.MultiDiGraph, fmt: str, path: Path | str) -> list[Path]:
@@ -66,6 +103,7 @@ def write_network(graph: nx.MultiDiGraph, fmt: str, path: Path | str) -> list[Pa
         write_atomic(nodes_path, _csv(_node_rows(simple), NODE_COLUMNS))
         write_atomic(edges_path, _csv(_edge_rows(simple), EDGE_COLUMNS))
         return [nodes_path, edges_path]
+    simple = _xml_safe(simple)
     buffer = io.BytesIO()
     if fmt == "graphml":
         nx.write_graphml(simple, buffer)
@@ -108,6 +146,25 @@ def _value(value: Any) -> str | int | float | bool:
     return str(value)
 
 
+def _xml_safe(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose node ids, keys and string values hold only characters XML 1.0 allows."""
+    import networkx as nx
+
+    def clean(value: Any) -> Any:
+        return xml_text(value) if isinstance(value, str) else value
+
+    def attrs(values: Mapping[str, Any]) -> dict[str, Any]:
+        return {clean(k): clean(v) for k, v in values.items()}
+
+    safe = nx.MultiDiGraph()
+    safe.graph.update(attrs(graph.graph))
+    safe.add_nodes_from((clean(n), attrs(a)) for n, a in graph.nodes(data=True))
+    safe.add_edges_from(
+        (clean(u), clean(v), clean(k), attrs(a)) for u, v, k, a in graph.edges(keys=True, data=True)
+    )
+    return safe
+
+
 def _node_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
     return [{"id": node, **attrs} for node, attrs in graph.nodes(data=True)]
 
@@ -123,7 +180,7 @@ def _csv(rows: list[dict[str, Any]], first: tuple[str, ...]) -> bytes:
     others = sorted({name for row in rows for name in row} - set(first))
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=[*first, *others], lineterminator="\r\n", extrasaction="raise")
-    writer.writeheader()
+    writer.writerow({name: inert_cell(name) for name in [*first, *others]})
     for row in rows:
         writer.writerow({name: _cell(value) for name, value in row.items()})
     return text.getvalue().encode("utf-8")
@@ -132,4 +189,4 @@ def _csv(rows: list[dict[str, Any]], first: tuple[str, ...]) -> bytes:
 def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    return inert_cell(value)

@@ -19,7 +19,7 @@ from sovgraph.errors import MissingInputError, QueryError
 from sovgraph.sparql.bind import bind_values
 from sovgraph.sparql.library import QueryFile
 from sovgraph.sparql.params import Resolver, bindings
-from sovgraph.sparql.results import Cell, Result
+from sovgraph.sparql.results import Cell, Result, sorted_lists
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -44,7 +44,7 @@ def run(
     solutions = kg.query(query.text, bindings(query, params, resolve))
     if not isinstance(solutions, pyoxigraph.QuerySolutions):
         raise QueryError(f"query {query.name}: only SELECT queries can be run as library queries.")
-    return label_result(kg, solutions, lang)
+    return sorted_lists(label_result(kg, solutions, lang), query.text)
 
 
 def run_named(

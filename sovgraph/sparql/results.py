@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import textwrap
 from dataclasses import dataclass, field
@@ -69,6 +70,57 @@ class Result:
     def _repr_html_(self) -> str:
         """Shown as a table (labels, IRIs in tooltips) in notebooks."""
         return to_html(self)
+
+
+_CONCAT = re.compile(
+    r"GROUP_CONCAT\s*\(((?:[^()\"']|\"[^\"]*\"|'[^']*'|\([^()]*\))*)\)\s*AS\s*[?$](\w+)", re.IGNORECASE
+)
+_SEPARATOR = re.compile(r"separator\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
+
+
+def concatenated(query: str) -> dict[str, str]:
+    """The columns a query fills with ``GROUP_CONCAT``, and the separator of each.
+
+    >>> concatenated('SELECT (GROUP_CONCAT(DISTINCT STR(?s); separator=" ; ") AS ?sources) {}')
+    {'sources': ' ; '}
+    """
+    found = {}
+    for match in _CONCAT.finditer(query):
+        separator = _SEPARATOR.search(match.group(1))
+        found[match.group(2)] = (separator.group(1) or separator.group(2) or "") if separator else " "
+    return found
+
+
+def sorted_lists(result: Result, query: str) -> Result:
+    """``result`` with the values inside each ``GROUP_CONCAT`` cell sorted.
+
+    SPARQL leaves the order of the values a ``GROUP_CONCAT`` joins to the engine (each follows its own
+    storage order, and a sub-select's ``ORDER BY`` need not survive the grouping), so the same query gives
+    the same lists in different orders on different servers. Sorted here, in one place, every engine's
+    answer reads the same.
+    """
+    import pyoxigraph
+
+    columns = {c: sep for c, sep in concatenated(query).items() if c in result.columns and sep}
+    if not columns:
+        return result
+    rows = []
+    for row in result.rows:
+        fixed = dict(row)
+        for column, separator in columns.items():
+            cell = row.get(column)
+            if cell is None or not isinstance(cell.term, pyoxigraph.Literal) or separator not in cell.value:
+                continue
+            text = separator.join(sorted(cell.value.split(separator)))
+            term = cell.term
+            literal = (
+                pyoxigraph.Literal(text, language=term.language)
+                if term.language
+                else pyoxigraph.Literal(text, datatype=term.datatype)
+            )
+            fixed[column] = Cell(literal, cell.label)
+        rows.append(fixed)
+    return Result(result.columns, rows)
 
 
 def format_result(result: Result, fmt: str, max_width: int | None = None) -> str:

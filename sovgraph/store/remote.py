@@ -7,13 +7,22 @@ that a remote result is the same Python object as an embedded one (``QuerySoluti
 in time, or answers 5xx) are tried again with a growing pause, a bounded number of times; writes are sent
 once. Every failure becomes an :class:`EndpointError` that names the endpoint and what happened; no
 password is ever part of a message.
+
+One deadline bounds a whole call: connecting, sending, reading the answer, every try and the pauses between
+them must fit in ``Endpoint.timeout`` seconds (a server that trickles its answer a byte at a time is given up
+on at the deadline, not reset by each byte). An answer larger than ``Endpoint.max_bytes`` is refused before
+it is parsed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import http.client
 import json
 import re
+import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -43,6 +52,8 @@ GRAPH_MEDIA = "text/turtle, application/n-triples;q=0.9, application/rdf+xml;q=0
 TRANSIENT = frozenset({500, 502, 503, 504})
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _BNODE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+MAX_BYTES = 256 * 1024 * 1024
+"""The largest answer read from an endpoint (256 MiB): beyond it the call fails with a clear error."""
 
 
 @dataclass(frozen=True)
@@ -50,8 +61,10 @@ class Endpoint:
     """Where a SPARQL service is and how to talk to it.
 
     ``url`` is the query endpoint; ``update_url`` and ``graph_store_url`` default to it and to nothing.
-    ``timeout`` is per request (seconds); a read is tried up to ``tries`` times, pausing ``backoff``,
-    then twice as long, between tries.
+    ``timeout`` bounds a whole call (seconds: connecting, reading, every try and pause); a read is tried up
+    to ``tries`` times within it, pausing ``backoff``, then twice as long, between tries. An answer longer
+    than ``max_bytes`` is refused. A ``user:password@`` written into a URL is taken out of it and used as
+    the credentials (unless ``user`` is given).
     """
 
     url: str
@@ -62,6 +75,17 @@ class Endpoint:
     timeout: float = 30.0
     tries: int = 3
     backoff: float = 0.5
+    max_bytes: int = MAX_BYTES
+
+    def __post_init__(self) -> None:
+        user, password = _userinfo(self.url)
+        for name in ("url", "update_url", "graph_store_url"):
+            value = getattr(self, name)
+            if value:
+                object.__setattr__(self, name, display_url(value))
+        if self.user is None and user is not None:
+            object.__setattr__(self, "user", user)
+            object.__setattr__(self, "password", password)
 
     @property
     def name(self) -> str:
@@ -107,7 +131,8 @@ class Endpoint:
         self._send(wrapper._createRequest, display_url(self.update_url or self.url), read=False)
 
     def put_graph(self, graph: str, turtle: bytes) -> None:
-        """Replace one named graph by the given Turtle (or N-Triples) in one Graph Store ``PUT``."""
+        """Replace one named graph by the given Turtle (or N-Triples) in one Graph Store ``PUT`` (atomic: with
+        credentials the request is authorised before its body is sent, see ``_graph_request``)."""
         self._graph_request("PUT", graph, turtle)
 
     def delete_graph(self, graph: str) -> None:
@@ -121,10 +146,38 @@ class Endpoint:
         url = base + ("&" if "?" in base else "?") + urllib.parse.urlencode({"graph": graph})
         headers = {"Content-Type": "text/turtle; charset=utf-8"} if data is not None else {}
 
+        if data is not None and self.user is not None:
+            headers.update(self._digest_header(url, method))
+
         def request() -> urllib.request.Request:
             return urllib.request.Request(url, data=data, method=method, headers=headers)
 
         self._send(request, f"{display_url(base)} (Graph Store)", read=False)
+
+    def _digest_header(self, url: str, method: str) -> dict[str, str]:
+        """An ``Authorization`` header for a write with a body, when the server asks for digest credentials.
+
+        A server that answers 401 to a large ``PUT`` closes the connection before the body is sent (a broken
+        pipe, where urllib would have answered the challenge): so the challenge is fetched first with a
+        bodiless ``HEAD``, and the write carries its answer.
+        """
+        opener = _opener(Endpoint(url, timeout=self.timeout))
+        try:
+            with opener.open(urllib.request.Request(url, method="HEAD"), timeout=self.timeout):
+                return {}
+        except urllib.error.HTTPError as exc:
+            challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
+        except Exception:  # the write itself will report what is wrong
+            return {}
+        scheme, _, params = challenge.partition(" ")
+        if scheme.lower() != "digest":
+            return {}
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, url, self.user or "", self.password or "")
+        handler = urllib.request.HTTPDigestAuthHandler(manager)
+        chal = urllib.request.parse_keqv_list(urllib.request.parse_http_list(params))
+        answer = handler.get_authorization(urllib.request.Request(url, method=method), chal)
+        return {"Authorization": f"Digest {answer}"} if answer else {}
 
     def _wrapper(self, text: str) -> Any:
         import warnings
@@ -145,23 +198,131 @@ class Endpoint:
     def _send(
         self, make: Callable[[], urllib.request.Request], name: str, *, read: bool
     ) -> tuple[bytes, str]:
-        """Send a request (again on transient failures if it is a read); return the body and media type."""
+        """Send a request (again on transient failures if it is a read), all within one deadline; return the
+        body and media type."""
         tries = max(1, self.tries) if read else 1
-        opener = _opener(self)
-        for attempt in range(1, tries + 1):
+        deadline = Deadline(self.timeout)
+        attempt = 0
+        while True:
+            attempt += 1
             try:
-                with opener.open(make(), timeout=self.timeout) as response:
-                    body: bytes = response.read()
-                    media = response.headers.get("Content-Type", "") or ""
-                    return body, media.split(";")[0].strip().lower()
+                return self._once(make, name, deadline)
             except Exception as exc:  # every failure is translated below
+                if deadline.expired() and not isinstance(exc, EndpointError | urllib.error.HTTPError):
+                    exc = TimeoutError()
                 error, transient = _failure(name, exc, self.timeout, self.user is not None)
-            if not transient or attempt == tries:
-                if tries > 1 and transient:
-                    error.args = (f"{error.args[0].rstrip('.')} (tried {tries} times).",)
-                raise error from None
-            time.sleep(self.backoff * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")  # pragma: no cover
+            pause = self.backoff * 2 ** (attempt - 1)
+            if not transient or attempt >= tries or deadline.remaining() <= pause:
+                if attempt > 1 and transient:
+                    error.args = (f"{error.args[0].rstrip('.')} (tried {attempt} times).",)
+                raise _redacted(error, self.password)
+            time.sleep(pause)
+
+    def _once(
+        self, make: Callable[[], urllib.request.Request], name: str, deadline: Deadline
+    ) -> tuple[bytes, str]:
+        """One request under ``deadline``: each socket is shut down when the deadline passes."""
+        opener = _opener(self, deadline)
+        try:
+            with opener.open(make(), timeout=deadline.remaining()) as response:
+                media = response.headers.get("Content-Type", "") or ""
+                body = _read(response, name, self.max_bytes, deadline)
+                return body, media.split(";")[0].strip().lower()
+        finally:
+            deadline.disarm()
+
+
+class Deadline:
+    """One point in time that a whole call must finish by; sockets opened under it are cut at that time."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self._timers: list[threading.Timer] = []
+
+    def remaining(self) -> float:
+        return max(0.0, self.end - time.monotonic())
+
+    def expired(self) -> bool:
+        return time.monotonic() >= self.end
+
+    def check(self) -> float:
+        """The time left; a :class:`TimeoutError` when none is."""
+        left = self.remaining()
+        if left <= 0:
+            raise TimeoutError("deadline")
+        return left
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut ``sock`` down when the deadline passes (a blocked read then returns at once)."""
+
+        def cut() -> None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+        timer = threading.Timer(self.remaining(), cut)
+        timer.daemon = True
+        self._timers.append(timer)
+        timer.start()
+
+    def disarm(self) -> None:
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
+
+
+def _read(response: http.client.HTTPResponse, name: str, limit: int, deadline: Deadline) -> bytes:
+    """The whole body, read piece by piece under the deadline, refused beyond ``limit`` bytes."""
+    declared = response.headers.get("Content-Length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ResultTooLarge(name, _too_large(limit))
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = response.read1(1 << 16)
+        if deadline.expired():
+            raise TimeoutError("deadline")
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise ResultTooLarge(name, _too_large(limit))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> str:
+    size = f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit} bytes"
+    return (
+        f"answered with more than {size}; the answer was not read to the end. Ask for "
+        "less (a LIMIT, a narrower filter) or raise the limit (Endpoint(max_bytes=...))."
+    )
+
+
+class ResultTooLarge(MalformedResults):
+    """The endpoint's answer is larger than the result-size cap."""
+
+
+def _userinfo(url: str) -> tuple[str | None, str | None]:
+    """The user and password written into a URL (``http://user:pw@host/``), percent-decoded."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return None, None
+    info = parts.netloc.rsplit("@", 1)[0]
+    user, _, password = info.partition(":")
+    return urllib.parse.unquote(user), urllib.parse.unquote(password) if password else None
+
+
+def _redacted(error: EndpointError, password: str | None) -> EndpointError:
+    """The error, with the password taken out of its message should any layer below have quoted it."""
+    if password:
+        error.args = tuple(
+            a.replace(password, "***").replace(urllib.parse.quote(password, safe=""), "***")
+            if isinstance(a, str)
+            else a
+            for a in error.args
+        )
+    return error
 
 
 def display_url(url: str) -> str:
@@ -179,8 +340,52 @@ def is_loopback(url: str) -> bool:
     return host == "localhost" or host == "::1" or host.startswith("127.")
 
 
-def _opener(endpoint: Endpoint) -> urllib.request.OpenerDirector:
+class _DeadlineHTTP(urllib.request.HTTPHandler):
+    def __init__(self, deadline: Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        deadline = self.deadline
+
+        class Connection(http.client.HTTPConnection):
+            def connect(self) -> None:
+                self.timeout = deadline.check()
+                super().connect()
+                deadline.watch(self.sock)
+
+        return self.do_open(Connection, req)
+
+
+class _DeadlineHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        deadline = self.deadline
+
+        class Connection(http.client.HTTPSConnection):
+            def connect(self) -> None:
+                self.timeout = deadline.check()
+                super().connect()
+                deadline.watch(self.sock)
+
+        return self.do_open(Connection, req)
+
+
+RESPONSE_HEADERS = 2_000
+"""How many header lines an answer may carry. Virtuoso echoes the explicit dataset as one
+``X-SPARQL-default-graph`` or ``X-SPARQL-named-graph`` header per graph, two per loaded file: past the
+standard library's default cap of 100 once a project has some fifty files."""
+
+
+def _opener(endpoint: Endpoint, deadline: Deadline | None = None) -> urllib.request.OpenerDirector:
+    # the standard library reads its cap from a module attribute (there is no per-connection setting)
+    http.client._MAXHEADERS = max(http.client._MAXHEADERS, RESPONSE_HEADERS)  # type: ignore[attr-defined]
     handlers: list[urllib.request.BaseHandler] = []
+    if deadline is not None:
+        handlers += [_DeadlineHTTP(deadline), _DeadlineHTTPS(deadline)]
     if is_loopback(endpoint.url):
         handlers.append(urllib.request.ProxyHandler({}))  # never send loopback traffic through a proxy
     if endpoint.user is not None:
@@ -197,9 +402,8 @@ def _opener(endpoint: Endpoint) -> urllib.request.OpenerDirector:
 
 def _failure(name: str, exc: Exception, timeout: float, has_credentials: bool) -> tuple[EndpointError, bool]:
     """The error to raise for a failed request, and whether trying again may help."""
-    import http.client
-    import socket
-
+    if isinstance(exc, EndpointError):
+        return exc, False
     if isinstance(exc, urllib.error.HTTPError):
         return _http_failure(name, exc, has_credentials), exc.code in TRANSIENT
     reason: object = exc.reason if isinstance(exc, urllib.error.URLError) else exc
@@ -237,6 +441,8 @@ def _http_failure(name: str, exc: urllib.error.HTTPError, has_credentials: bool)
         return QueryRejected(name, f"rejected the request as invalid ({status}){said}.", exc.code)
     if exc.code == 404:
         return EndpointHTTPError(name, f"does not exist ({status}): check the URL{said}.", exc.code)
+    if exc.code == 413:
+        return EndpointHTTPError(name, f"refused to send so large an answer ({status}){said}.", exc.code)
     return EndpointHTTPError(name, f"failed ({status}){said}.", exc.code)
 
 

@@ -89,8 +89,17 @@ SELECT ?scheme ?scheme_en ?concept ?label_en ?label_fr WHERE {
 """
 
 
+_EXAMPLES = """
+SELECT ?term ?example WHERE {
+    ?term skos:example ?example .
+    FILTER(STRSTARTS(STR(?term), "https://w3id.org/sovgraph/ontology#"))
+} ORDER BY ?term ?example
+"""
+
+
 def ontology_markdown(kg: KnowledgeGraph) -> str:
-    """The ontology's classes, properties and controlled lists as Markdown tables (English and French)."""
+    """The ontology's classes, properties and controlled lists as Markdown tables (English and French), then
+    each term's examples (``skos:example``, Turtle in the style of ``data/``)."""
     from sovgraph.namespaces import shorten
 
     sections: dict[str, list[str]] = {}
@@ -135,6 +144,11 @@ def ontology_markdown(kg: KnowledgeGraph) -> str:
         lines.append(
             f"| `{shorten(row['concept'].value)}` | {row['label_en'].value} | {row['label_fr'].value} |"
         )
+    examples = [(shorten(r["term"].value), r["example"].value) for r in kg.select(_EXAMPLES)]
+    if examples:
+        lines += ["", "## Examples", "", "Where `sg:` is `https://w3id.org/sovgraph/id/`, as in `data/`."]
+        for term, example in examples:
+            lines += ["", f"### `{term}`", "", "```turtle", example.strip("\n"), "```"]
     return "\n".join(lines) + "\n"
 
 
