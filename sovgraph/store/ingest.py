@@ -282,6 +282,12 @@ class _syntax_errors:
         if isinstance(exc, ValueError | OSError):  # e.g. bytes that are not UTF-8
             detail = _printable(str(exc).rstrip("."))
             raise ParseError(self.name, None, None, syntax_name(self.path), detail) from None
+        if isinstance(exc, MemoryError) and "buffer maximal size" in str(exc):  # one token over 16 MiB
+            raise InputError(
+                f"{self.name}: this file holds a literal or an IRI longer than the parser's 16 MiB, far over "
+                f"sovgraph's limit of {MAX_LITERAL:,} characters for a literal. Nothing was loaded or "
+                "written; shorten it, or link to the text instead of including it."
+            ) from None
 
 
 def _printable(text: str) -> str:

@@ -251,3 +251,13 @@ def test_a_parse_error_is_still_one_paragraph_after_the_checks(root: Path, tmp_p
     with pytest.raises(ParseError) as caught:
         load_store([path], root)
     assert "\n" not in str(caught.value)
+
+
+def test_a_literal_over_the_parsers_buffer_is_refused_not_a_memory_error(
+    capsys: Capture, root: Path, tmp_path: Path
+) -> None:
+    """The issue's probe: a literal over 16 MiB gave a MemoryError traceback with exit 1."""
+    path = tmp_path / "huge.ttl"
+    path.write_text(f'<{EX}a> <{EX}p> "{"x" * (17 << 20)}" .\n', encoding="utf-8")
+    err = _refused(capsys, root, tmp_path, path, "longer than the parser's 16 MiB")
+    assert f"limit of {MAX_LITERAL:,} characters" in err
