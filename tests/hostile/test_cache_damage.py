@@ -258,3 +258,25 @@ def test_a_bad_file_leaves_the_cache_as_it_was(project: Path, tmp_path: Path) ->
     assert {k: v for k, v in _tree(cache).items() if not k.startswith("store/LOG")} == {
         k: v for k, v in before.items() if not k.startswith("store/LOG")
     }
+
+
+def test_a_file_naming_another_files_graph_does_not_break_the_cache(project: Path, tmp_path: Path) -> None:
+    """The issue's probe: after editing data/hosting.ttl, the cached run lost the TriG file's triples."""
+    trig = tmp_path / "x.trig"
+    trig.write_text(
+        "<https://w3id.org/sovgraph/graph/data/hosting.ttl> { <http://example.org/a> "
+        "<http://example.org/p> <http://example.org/b> . }\n",
+        encoding="utf-8",
+    )
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache, extra=[trig])
+    hosting = project / "data" / "hosting.ttl"
+    original = hosting.read_text(encoding="utf-8")
+    try:
+        hosting.write_text(original + "\n# edited\n", encoding="utf-8")
+        cached = sovgraph.load(project, cache=cache, extra=[trig])
+        assert cached.cache_state is not None and cached.cache_state.reloaded == ("data/hosting.ttl",)
+        assert _quads(cached) == _quads(sovgraph.load(project, extra=[trig]))
+        assert cached.query("ASK { <http://example.org/a> <http://example.org/p> <http://example.org/b> }")
+    finally:
+        hosting.write_text(original, encoding="utf-8")
