@@ -157,9 +157,19 @@ def _line_of(path: Path, offset: int) -> int:
 
 
 def _refuse_nul(path: Path, name: str, offset: int) -> None:
+    """Refuse a NUL character; a syntax error on an earlier line (a binary file...) is reported first."""
+    line = _line_of(path, offset)
+    with path.open("rb") as handle:
+        before = handle.read(offset).removeprefix(BOM)
+    try:
+        for _ in _parse(before, path, "file:///", name):
+            pass
+    except ParseError as error:
+        if error.line is None or error.line < line:
+            raise
     raise ParseError(
         name,
-        _line_of(path, offset),
+        line,
         None,
         syntax_name(path),
         "a NUL character (raw, or written \\u0000) is not allowed in sovgraph's files",
