@@ -200,10 +200,10 @@ def bound_text(query: Any, params: dict[str, Any]) -> str:
 def project_network(kg: Any, as_of: str) -> Any:
     """The dependency network through ``sovgraph.network.projection`` if it exists, else a plain one."""
     try:
-        from sovgraph.network.projection import project
+        from sovgraph.network.projection import project_view
     except ImportError:
         return _plain_projection(kg)
-    return project(kg, "dependencies", as_of=as_of)
+    return project_view(kg, "dependencies", as_of=as_of)
 
 
 def _plain_projection(kg: Any) -> Any:

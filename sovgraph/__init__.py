@@ -8,7 +8,7 @@ The public API::
     report = kg.validate()               # SHACL report; report.conforms, report.text()
     dataset = kg.to_rdflib()             # an rdflib Dataset copy, for interop
 
-The verbs the notebooks use are sub-modules, imported on first use: ``sovgraph.network`` (``project``),
+The verbs the notebooks use are sub-modules, imported on first use: ``sovgraph.network`` (``project_view``),
 ``sovgraph.analysis``, ``sovgraph.focus``, ``sovgraph.render``, ``sovgraph.impact``, ``sovgraph.explain``,
 ``sovgraph.plot``. Importing the package is cheap: heavy libraries load on first use.
 """

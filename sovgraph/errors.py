@@ -12,6 +12,7 @@ exit      meaning
 2         bad input or usage: a file that cannot be read or parsed, an unknown option, a wrong
           parameter, unusable shapes, an output that cannot be written
 3         an outside service failed: a SPARQL endpoint, or the Oxigraph server
+4         an unexpected error: a case sovgraph does not handle yet (``--debug`` shows the traceback)
 130       interrupted (Ctrl-C)
 ========  =====================================================================================
 """
@@ -25,6 +26,7 @@ EXIT_CODES = {
     1: "the graph does not conform (validate), or a check found something (check)",
     2: "bad input or usage",
     3: "a SPARQL endpoint or the Oxigraph server failed",
+    4: "an unexpected error (run again with --debug for the traceback)",
     130: "interrupted",
 }
 """The exit codes of the command line (see the module documentation)."""
@@ -164,6 +166,21 @@ class ServerError(SovgraphError):
     """The Oxigraph server could not be found, filled, started, or it stopped on its own."""
 
     exit_code = 3
+
+
+class UnexpectedError(SovgraphError):
+    """An exception no code path expected, reported by the command line's guard as one paragraph naming the
+    command and its input (exit 4); ``--debug`` prints the traceback."""
+
+    exit_code = 4
+
+
+class QueryTimeout(QueryError):
+    """An embedded query ran longer than its time limit (``--timeout``)."""
+
+
+class QueryTooDeep(QueryError):
+    """A query nests groups, brackets or parentheses deeper than :data:`sovgraph.sparql.bind.MAX_NESTING`."""
 
 
 class CacheRefused(InputError):

@@ -141,25 +141,27 @@ class KnowledgeGraph:
             self._library = library(self.project.queries_dir, self.project.root)
         return self._library
 
-    def run(self, name: str, *, lang: str = "en", **params: object) -> Result:
+    def run(
+        self, name: str, params: Mapping[str, object] | None = None, /, *, lang: str = "en", **more: object
+    ) -> Result:
         """Run a library query by name; parameters are checked against its header and bound as terms.
 
         ``kg.run("who-hosts-what", platform="sg:emc2", as_of="2024-06-01")`` returns a
         :class:`sovgraph.sparql.queries.Result` whose cells carry the term and its label in ``lang``.
+        Parameters may also be given as a mapping, ``kg.run("claims", {"lang": "fr"})``: any parameter name
+        works there, even ``name`` or ``lang`` (which, as a keyword, is the language of the labels). See
+        :func:`sovgraph.sparql.queries.run_library`.
         """
-        from sovgraph.sparql.queries import run
-
-        queries = self.library()
-        if name not in queries:
-            raise QueryError(
-                f"no query named {name!r}; 'sovgraph queries' lists them: {', '.join(sorted(queries))}."
-            )
-        query = queries[name]
-        if query.param("lang") is not None and "lang" not in params:
-            params["lang"] = lang  # a query that reads the language gets the one asked for
         from sovgraph.sparql.names import resolve
+        from sovgraph.sparql.queries import run_library
 
-        return run(self, query, params, lang, lambda text, where: resolve(self, text, where, lang=lang))
+        return run_library(
+            self,
+            name,
+            {**(params or {}), **more},
+            lang=lang,
+            resolve=lambda text, where: resolve(self, text, where, lang=lang),
+        )
 
     def graph_of(self, path: Path | str) -> str:
         """The named-graph IRI into which a file was loaded."""
@@ -254,9 +256,8 @@ def load(
         kg = _from_cache(project, paths, cache, derivation, model)
         if kg is not None:
             return kg
-    store, loaded = load_store(
-        paths, project.root, model=model
-    )  # one pass; the store is handed over only if all load
+    # One pass; the store is handed over only if all load.
+    store, loaded = load_store(paths, project.root, model=model)
     if derivation is not None:
         derivation.apply(store)
     return KnowledgeGraph(store=store, files=loaded, project=project)

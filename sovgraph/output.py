@@ -74,12 +74,33 @@ def write(data: bytes, output: Path | None, stdout: Any = None) -> None:
     if output is None:
         if stdout is None:
             raise OutputError("no output file and no standard output to write to.")
-        stdout.write(data)
-        stdout.flush()
+        try:
+            stdout.write(data)
+            stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(
+                f"standard output: cannot write the result: {exc.strerror or exc} (a full disk or a closed "
+                "output?). Write it to a file with -o FILE instead."
+            ) from None
         return
     from sovgraph.files import write_atomic
 
     write_atomic(output, data)
+
+
+def silence_stdout() -> None:
+    """After a closed pipe (``sovgraph query … | head``), send what is left of standard output to the null
+    device, so that Python's own flush at exit does not complain."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # no real standard output (tests)
+        pass
 
 
 def to_xlsx(result: Result) -> bytes:
@@ -100,6 +121,11 @@ def to_xlsx(result: Result) -> bytes:
         cell.font = Font(bold=True)
     for row in result.rows:
         sheet.append([_excel_value(row.get(c)) for c in result.columns])
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            # openpyxl stores a string that starts with "=" as a formula: data is text, never run
+            if cell.data_type == "f":
+                cell.data_type = "s"
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)

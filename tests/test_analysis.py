@@ -13,7 +13,7 @@ import sovgraph
 from sovgraph import impact
 from sovgraph.errors import QueryError
 from sovgraph.network import analysis
-from sovgraph.network.projection import project
+from sovgraph.network.projection import project_view
 
 SG = "https://w3id.org/sovgraph/id/"
 
@@ -30,7 +30,7 @@ def shared(root: Path, fixtures: Path) -> sovgraph.KnowledgeGraph:
 
 
 def texts(kg: sovgraph.KnowledgeGraph, entity: str, as_of: str, **options: object) -> list[str]:
-    graph = project(kg, "dependencies", as_of=as_of)
+    graph = project_view(kg, "dependencies", as_of=as_of)
     return [chain.text(graph) for chain in analysis.chains(graph, entity, **options)]  # type: ignore[arg-type]
 
 
@@ -52,7 +52,7 @@ def test_chains_follow_only_links_in_force_that_day(world: sovgraph.KnowledgeGra
         "Archive → Vault → Oldco → Utopia → Union → Union Privacy Law (territory)",
     ]
     # In 2021 CloudCo was controlled by Oldco, not yet by Holdco: no chain to the Atlantis Data Act.
-    graph = project(world, "dependencies", as_of="2021-01-01")
+    graph = project_view(world, "dependencies", as_of="2021-01-01")
     assert [c.text(graph) for c in analysis.chains(graph, "cloudco")] == [
         "CloudCo → Utopia → Union → Union Privacy Law (territory)",
         "CloudCo → Oldco → Utopia → Union → Union Privacy Law (territory)",
@@ -68,14 +68,14 @@ def test_chains_can_end_at_jurisdictions_and_be_found_through_a_node(world: sovg
         "Holdco → AtlantiCorp → Atlantis",
         "Holdco → Utopia → Union",
     ]
-    graph = project(world, "dependencies", as_of="2023-01-01")
+    graph = project_view(world, "dependencies", as_of="2023-01-01")
     through = [c.text(graph) for c in analysis.chains_through(graph, "holdco")]
     assert "Registry → Nimbus → CloudCo → Holdco → AtlantiCorp → Atlantis Data Act (incorporation)" in through
     assert all("Holdco" in text for text in through)
 
 
 def test_each_hop_keeps_its_edges_dates_and_sources(world: sovgraph.KnowledgeGraph) -> None:
-    graph = project(world, "dependencies", as_of="2023-01-01")
+    graph = project_view(world, "dependencies", as_of="2023-01-01")
     chain = analysis.chains(graph, "registry")[1]
     assert [(h.source.removeprefix(SG), h.target.removeprefix(SG)) for h in chain.hops] == [
         ("registry", "nimbus"),
@@ -97,7 +97,7 @@ def test_each_hop_keeps_its_edges_dates_and_sources(world: sovgraph.KnowledgeGra
 
 
 def test_shipped_emc2_chains(kg: sovgraph.KnowledgeGraph) -> None:
-    graph = project(kg, "dependencies", as_of="2025-01-01")
+    graph = project_view(kg, "dependencies", as_of="2025-01-01")
     found = [c.text(graph) for c in analysis.chains(graph, "sg:emc2")]
     assert found[:2] == [
         "EMC2 → Microsoft Azure → CLOUD Act (control)",
@@ -116,7 +116,7 @@ def test_shipped_emc2_chains(kg: sovgraph.KnowledgeGraph) -> None:
 
 
 def test_centrality_ranks_by_dependants_then_betweenness(shared: sovgraph.KnowledgeGraph) -> None:
-    graph = project(shared, "dependencies", as_of="2023-01-01")
+    graph = project_view(shared, "dependencies", as_of="2023-01-01")
     ranks = analysis.centrality(graph)
     assert [(r.label, len(r.dependants)) for r in ranks] == [
         ("CloudCo", 2),
@@ -132,7 +132,7 @@ def test_centrality_ranks_by_dependants_then_betweenness(shared: sovgraph.Knowle
 
 
 def test_centrality_of_the_shipped_data(kg: sovgraph.KnowledgeGraph) -> None:
-    ranks = analysis.centrality(project(kg, "dependencies", as_of="2025-01-01"))
+    ranks = analysis.centrality(project_view(kg, "dependencies", as_of="2025-01-01"))
     by_label = {r.label: {d.rsplit("/", 1)[-1] for d in r.dependants} for r in ranks}
     # Solvinity hosts three Dutch services (facts-ms MS1xx): the most depended-upon provider in 2025.
     assert ranks[0].label.startswith("Solvinity")

@@ -19,7 +19,7 @@ def test_every_name_of_all_resolves() -> None:
 def test_the_notebook_verbs_import_from_the_package() -> None:
     from sovgraph import analysis, focus, network, plot, render
 
-    assert callable(network.project) and callable(analysis.chains) and callable(focus.focus_view)
+    assert callable(network.project_view) and callable(analysis.chains) and callable(focus.focus_view)
     assert callable(render.inline) and callable(plot.timeline)
 
 

@@ -95,7 +95,7 @@ def test_a_new_view_needs_no_new_python(tmp_path: Path, root: Path, fixtures: Pa
         encoding="utf-8",
     )
     kg = sovgraph.load(tmp_path, files=world_files(root, fixtures))
-    graph = network.project(kg, as_of="2023-01-01")
+    graph = network.project_view(kg, as_of="2023-01-01")
     assert edges(graph) == {("alice", "cloudco", "sov:Post")}
     attrs = next(iter(graph.edges(data=True)))[2]
     assert (attrs["role"], attrs["view"], attrs["sources"]) == (
@@ -103,16 +103,16 @@ def test_a_new_view_needs_no_new_python(tmp_path: Path, root: Path, fixtures: Pa
         "posts",
         ["https://example.org/atlas"],
     )
-    assert edges(network.project(kg, as_of="2025-01-01")) == {("bob", "cloudco", "sov:Post")}
+    assert edges(network.project_view(kg, as_of="2025-01-01")) == {("bob", "cloudco", "sov:Post")}
 
 
 def test_unknown_view_parameter_and_bad_rows_are_refused(world: sovgraph.KnowledgeGraph) -> None:
     with pytest.raises(QueryError, match="no view named nope; the views of queries/views/ are: decisions"):
-        network.project(world, "nope")
+        network.project_view(world, "nope")
     with pytest.raises(QueryError, match="no view takes the parameter colour"):
-        network.project(world, "people", params={"colour": "red"})
+        network.project_view(world, "people", params={"colour": "red"})
     with pytest.raises(QueryError, match="not a date"):
-        network.project(world, as_of="yesterday")
+        network.project_view(world, as_of="yesterday")
     view = read_query(world.project.queries_dir / "views" / "people.rq", "people")
     literal = view.text.replace("sov:organisation ?target", 'sov:organisation ?o . BIND("x" AS ?target)')
     broken = type(view)(**{**view.__dict__, "text": literal})
@@ -124,7 +124,7 @@ def test_unknown_view_parameter_and_bad_rows_are_refused(world: sovgraph.Knowled
 
 
 def test_projection_counts_and_node_attributes(world: sovgraph.KnowledgeGraph) -> None:
-    graph = network.project(world, as_of="2023-01-01")
+    graph = network.project_view(world, as_of="2023-01-01")
     assert (graph.number_of_nodes(), graph.number_of_edges()) == (26, 43)
     assert graph.graph == {"views": "decisions, dependencies, people", "as_of": "2023-01-01", "lang": "en"}
     assert graph.nodes[SG + "holdco"] == {
@@ -151,7 +151,7 @@ def test_projection_counts_and_node_attributes(world: sovgraph.KnowledgeGraph) -
 
 
 def test_relation_nodes_become_typed_edges_with_dates_and_sources(world: sovgraph.KnowledgeGraph) -> None:
-    graph = network.project(world, "dependencies", as_of="2023-01-01")
+    graph = network.project_view(world, "dependencies", as_of="2023-01-01")
     ((key, control),) = graph[SG + "cloudco"][SG + "holdco"].items()
     assert key == "dependencies|sov:controller|sg:control-holdco-cloudco|kind:subsidiary"
     assert control == {
@@ -182,7 +182,7 @@ def test_relation_nodes_become_typed_edges_with_dates_and_sources(world: sovgrap
 
 
 def test_labels_follow_the_language_with_fallback(world: sovgraph.KnowledgeGraph) -> None:
-    graph = network.project(world, "dependencies", as_of="2023-01-01", lang="fr")
+    graph = network.project_view(world, "dependencies", as_of="2023-01-01", lang="fr")
     assert graph.nodes[SG + "registry"]["label"] == "Registre"
     assert graph.nodes[SG + "registry"]["label_en"] == "Registry"
     assert graph.nodes[SG + "registry"]["cls_label"] == "Plateforme ou projet"
@@ -198,21 +198,21 @@ def test_display_labels_are_short() -> None:
 
 
 def test_as_of_changes_the_edges(world: sovgraph.KnowledgeGraph) -> None:
-    before = edges(network.project(world, "dependencies", as_of="2021-01-01"), "sov:controller")
-    after = edges(network.project(world, "dependencies", as_of="2023-01-01"), "sov:controller")
+    before = edges(network.project_view(world, "dependencies", as_of="2021-01-01"), "sov:controller")
+    after = edges(network.project_view(world, "dependencies", as_of="2023-01-01"), "sov:controller")
     assert ("cloudco", "oldco", "sov:controller") in before - after  # Oldco's control ended in June 2021
     assert ("cloudco", "holdco", "sov:controller") in after - before
     assert ("holdco", "atlanticorp", "sov:controller") in before & after
-    hosted = edges(network.project(world, "dependencies", as_of="2024-06-01"), "sov:service")
+    hosted = edges(network.project_view(world, "dependencies", as_of="2024-06-01"), "sov:service")
     assert hosted == {("registry", "nimbus", "sov:service")}  # the Archive's hosting ended in 2023
-    authorised = edges(network.project(world, "dependencies", as_of="2024-06-01"), "sov:authorisedBy")
+    authorised = edges(network.project_view(world, "dependencies", as_of="2024-06-01"), "sov:authorisedBy")
     assert authorised == set()  # the authorisation expired in April 2024
-    decisions = edges(network.project(world, "decisions", as_of="2022-06-01"))
+    decisions = edges(network.project_view(world, "decisions", as_of="2022-06-01"))
     assert ("ruling-registry", "authorisation-registry", "sov:challenges") not in decisions  # not yet decided
 
 
 def test_shipped_dependencies_hold_the_emc2_chain(kg: sovgraph.KnowledgeGraph) -> None:
-    graph = network.project(kg, "dependencies", as_of="2025-01-01")
+    graph = network.project_view(kg, "dependencies", as_of="2025-01-01")
     found = edges(graph)
     for edge in [
         ("emc2", "microsoft-azure", "sov:service"),
@@ -231,7 +231,7 @@ def test_shipped_dependencies_hold_the_emc2_chain(kg: sovgraph.KnowledgeGraph) -
 
 
 def test_focus_view_cuts_marks_and_labels(world: sovgraph.KnowledgeGraph) -> None:
-    graph = network.project(world, as_of="2023-01-01")
+    graph = network.project_view(world, as_of="2023-01-01")
     page = focus.focus_view(graph, "registry", depth=1)
     kept = {n.removeprefix(SG) for n in page}
     assert {"registry", "nimbus", "utopia", "authorisation-registry", "data-act", "privacy-law"} <= kept
@@ -266,14 +266,14 @@ def test_focus_view_cuts_marks_and_labels(world: sovgraph.KnowledgeGraph) -> Non
 
 
 def test_focus_view_of_a_provider_marks_the_chains_through_it(world: sovgraph.KnowledgeGraph) -> None:
-    page = focus.focus_view(network.project(world, as_of="2023-01-01", lang="fr"), "holdco", depth=0)
+    page = focus.focus_view(network.project_view(world, as_of="2023-01-01", lang="fr"), "holdco", depth=0)
     marked = {n.removeprefix(SG) for n, h in page.nodes(data="highlight") if h}
     assert {"registry", "nimbus", "cloudco", "holdco", "atlanticorp", "data-act"} <= marked
     assert page.graph["lang"] == "fr" and page.graph["title"].startswith("Holdco — ")
 
 
 def test_focus_view_without_focus_keeps_everything(world: sovgraph.KnowledgeGraph) -> None:
-    graph = network.project(world, as_of="2023-01-01")
+    graph = network.project_view(world, as_of="2023-01-01")
     page = focus.focus_view(graph)
     assert (page.number_of_nodes(), page.number_of_edges()) == (
         graph.number_of_nodes(),
@@ -288,7 +288,7 @@ def test_focus_view_without_focus_keeps_everything(world: sovgraph.KnowledgeGrap
 
 
 def test_graphml_and_gexf_round_trip(world: sovgraph.KnowledgeGraph, tmp_path: Path) -> None:
-    graph = network.project(world, as_of="2023-01-01")
+    graph = network.project_view(world, as_of="2023-01-01")
     expected = interchange.flat(graph)
     assert all(
         isinstance(v, str | int | float | bool) for _, a in expected.nodes(data=True) for v in a.values()
@@ -313,7 +313,7 @@ def test_graphml_and_gexf_round_trip(world: sovgraph.KnowledgeGraph, tmp_path: P
 def test_csv_writes_nodes_and_edges_with_fixed_columns(
     world: sovgraph.KnowledgeGraph, tmp_path: Path
 ) -> None:
-    graph = network.project(world, as_of="2023-01-01")
+    graph = network.project_view(world, as_of="2023-01-01")
     written = interchange.write_network(graph, "csv", tmp_path / "world.csv")
     assert written == [tmp_path / "world-nodes.csv", tmp_path / "world-edges.csv"]
     with written[0].open(encoding="utf-8", newline="") as handle:

@@ -169,8 +169,8 @@ def test_every_view_gives_the_same_edges_remotely(pair: Pair, root: Path, day: s
 def test_the_network_projection_is_the_same_remotely(pair: Pair) -> None:
     from sovgraph.network import projection as network
 
-    local = network.project(pair.local, as_of="2023-01-01")
-    remote = network.project(pair.remote, as_of="2023-01-01")
+    local = network.project_view(pair.local, as_of="2023-01-01")
+    remote = network.project_view(pair.remote, as_of="2023-01-01")
     assert sorted(remote.nodes(data=True), key=str) == sorted(local.nodes(data=True), key=str)
     assert sorted(remote.edges(keys=True), key=str) == sorted(local.edges(keys=True), key=str)
 

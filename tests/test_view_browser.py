@@ -20,7 +20,7 @@ from test_render import browser as shared_chromium  # noqa: F401  (a module-scop
 
 import sovgraph
 from sovgraph.network.focus import focus_view
-from sovgraph.network.projection import project
+from sovgraph.network.projection import project_view
 from sovgraph.network.render import HIGHLIGHT_COLOUR, html
 
 SG = "https://w3id.org/sovgraph/id/"
@@ -41,7 +41,7 @@ def chromium(request: pytest.FixtureRequest) -> Any:
 @pytest.fixture(scope="module")
 def emc2_page(kg: sovgraph.KnowledgeGraph) -> nx.MultiDiGraph:
     """The EMC2 focus view of the shipped data, every view, depth 2."""
-    return focus_view(project(kg, as_of=AS_OF), "emc2", depth=2)
+    return focus_view(project_view(kg, as_of=AS_OF), "emc2", depth=2)
 
 
 def highlighted(opened: Any) -> tuple[set[str], set[tuple[str, str]]]:
@@ -98,7 +98,7 @@ def test_emc2_chain_is_highlighted_among_the_decisions(
 
 @pytest.mark.browser
 def test_emc2_page_in_french(chromium: Any, kg: sovgraph.KnowledgeGraph, tmp_path: Path) -> None:
-    page = focus_view(project(kg, as_of=AS_OF, lang="fr"), "emc2", depth=1)
+    page = focus_view(project_view(kg, as_of=AS_OF, lang="fr"), "emc2", depth=1)
     opened = open_page(chromium, page, tmp_path / "emc2-fr.html")
     labels = opened.js("() => network.body.data.nodes.get().map((n) => n.label)")
     assert "États-Unis" in labels and "Microsoft Ireland" in labels and "EMC2" in labels
@@ -110,7 +110,7 @@ def test_emc2_page_in_french(chromium: Any, kg: sovgraph.KnowledgeGraph, tmp_pat
 def hostile_page(root: Path, fixtures: Path) -> nx.MultiDiGraph:
     files = [*sorted((root / "ontology").glob("*.ttl")), fixtures / "network" / "hostile.ttl"]
     kg = sovgraph.load(root, files=files)
-    return focus_view(project(kg, as_of=AS_OF), "evil-platform", depth=3)
+    return focus_view(project_view(kg, as_of=AS_OF), "evil-platform", depth=3)
 
 
 IMG = '<img src=x onerror="window.__pwned=1;alert(1)">'

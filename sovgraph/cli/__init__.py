@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
+import shlex
 import sys
+import traceback
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, suppress
+from pathlib import Path
 
 from sovgraph._version import __version__
 from sovgraph.cli.common import Handler, add_global_options, check_global_options, command
-from sovgraph.errors import SovgraphError
+from sovgraph.errors import OutputError, SovgraphError, UnexpectedError
+from sovgraph.output import silence_stdout
 
 FAMILIES = (
     "sovgraph.cli.graph",  # validate, stats, export
@@ -30,21 +36,111 @@ _command = command  # how a family adds a command (kept under the name the tests
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (see :data:`sovgraph.errors.EXIT_CODES`)."""
+    """Run the command line; returns the exit code (see :data:`sovgraph.errors.EXIT_CODES`).
+
+    One guard covers every command: an error sovgraph raises on purpose is printed as its one paragraph
+    with its exit code; Ctrl-C prints one line and exits 130; any other exception becomes one paragraph
+    naming the command and its input, with a hint, and exit 4 (:class:`sovgraph.errors.UnexpectedError`).
+    A traceback is printed only with ``--debug``. While the command runs, the project's inputs are
+    protected from every output (:func:`sovgraph.files.protected`).
+    """
+    _tolerant_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     check_global_options(parser, args)
     handler: Handler = args.handler
+    debug = bool(getattr(args, "debug", False))
     try:
-        return handler(args)
+        with _inputs_protected(args):
+            _check_output_early(args)
+            code = handler(args)
+            sys.stdout.flush()
+            return code
     except SovgraphError as exc:
-        print(f"sovgraph: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        if debug:
+            traceback.print_exc()
+        return _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
-        print("sovgraph: interrupted", file=sys.stderr)
+        _fail("interrupted.", 130)
         return 130
     except BrokenPipeError:
+        silence_stdout()
         return 0
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        error = unexpected(exc, argv)
+        return _fail(str(error), error.exit_code)
+
+
+def unexpected(exc: BaseException, argv: Sequence[str] | None) -> SovgraphError:
+    """The one-paragraph error for an exception no code path expected: the command, its input, a hint."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    typed = " ".join(shlex.quote(w) for w in words)
+    if len(typed) > 200:
+        typed = typed[:200] + "…"
+    what = f"'sovgraph {typed}'"
+    detail = " ".join(str(exc).split())[:300] or type(exc).__name__
+    if isinstance(exc, MemoryError):
+        return OutputError(
+            f"{what}: ran out of memory (an input or an answer too large for this machine). Nothing was "
+            "written; try a smaller input, or a query with LIMIT."
+        )
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return OutputError(
+            f"{what}: {where}{exc.strerror or detail} (a file or the terminal could not be read or written: "
+            "a full disk, a closed output, a missing permission). Check the paths and the free space, then "
+            "run again."
+        )
+    return UnexpectedError(
+        f"{what} failed unexpectedly ({type(exc).__name__}: {detail}). This is a case sovgraph does not "
+        "handle yet: run it again with --debug to see where, and report it with the command and its input."
+    )
+
+
+def _fail(message: str, code: int) -> int:
+    """Print ``sovgraph: error: message`` on standard error as one paragraph; return ``code``."""
+    with suppress(OSError, ValueError):
+        print(f"sovgraph: error: {message.strip()}", file=sys.stderr, flush=True)
+    return code
+
+
+def _tolerant_streams() -> None:
+    """Standard output and error that never fail on a character the terminal's encoding lacks (an arrow on
+    an ASCII terminal prints as '?')."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            with suppress(ValueError, OSError):  # a closed or detached stream: leave it
+                stream.reconfigure(errors="replace")
+
+
+def _check_output_early(args: argparse.Namespace) -> None:
+    """Refuse a bad ``-o`` before any work is done (the writer checks it again when it writes)."""
+    from sovgraph.files import check_output, check_output_dir
+
+    output = getattr(args, "output", None)
+    if output is None:
+        return
+    name = getattr(args, "command_name", "")
+    if name == "site":
+        check_output_dir(output)
+    elif not (name == "export-network" and getattr(args, "format", "") == "csv"):  # a prefix, not a file
+        check_output(output)
+
+
+def _inputs_protected(args: argparse.Namespace) -> AbstractContextManager[None]:
+    """The project's input folders and the ``--data`` files, protected from outputs while a command runs."""
+    from sovgraph.files import project_inputs, protected
+
+    paths: list[Path] = list(getattr(args, "data", None) or [])
+    try:
+        from sovgraph.project import find_project
+
+        paths += project_inputs(find_project(getattr(args, "root", None)))
+    except SovgraphError:
+        pass  # no project: the command will say so itself
+    return protected(paths)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="An open knowledge graph of digital sovereignty: who hosts what, under which law.",
         epilog="Run 'sovgraph COMMAND --help' for the options of a command. Exit codes: 0 success, 1 the "
         "graph does not conform or a check found something, 2 bad input or usage, 3 a SPARQL endpoint or "
-        "the Oxigraph server failed.",
+        "the Oxigraph server failed, 4 an unexpected error (run again with --debug for the traceback), 130 "
+        "interrupted.",
     )
     parser.add_argument(
         "--version", action=_Version, nargs=0, help="print the code version and the data version, and exit"

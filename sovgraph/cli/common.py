@@ -10,6 +10,7 @@ Nothing heavy is imported here.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -51,9 +52,10 @@ def command(
     """
     sub: argparse.ArgumentParser = commands.add_parser(name, help=summary, description=description)
     _root_option(sub, default=argparse.SUPPRESS)
+    _debug_option(sub, default=argparse.SUPPRESS)
     if graph:
         add_graph_options(sub, default=argparse.SUPPRESS)
-    sub.set_defaults(handler=handler, loads_graph=graph)
+    sub.set_defaults(handler=handler, loads_graph=graph, command_name=name)
     return sub
 
 
@@ -62,6 +64,7 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
     ``sovgraph stats --root DIR``. :func:`check_global_options` refuses a graph option given before a
     command that loads no graph."""
     _root_option(parser, default=None)
+    _debug_option(parser, default=False)
     add_graph_options(parser, default=None)
     parser.set_defaults(data=[], no_cache=False, loads_graph=False)
 
@@ -73,6 +76,15 @@ def check_global_options(parser: argparse.ArgumentParser, args: argparse.Namespa
     given = [f"--{dest.replace('_', '-')}" for dest in GRAPH_OPTIONS if getattr(args, dest, None)]
     if given:
         parser.error(f"{', '.join(given)}: this command loads no graph, so it takes no such option.")
+
+
+def _debug_option(parser: argparse.ArgumentParser, default: Any) -> None:
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=default,
+        help="on an error, print the traceback too (for reporting a bug)",
+    )
 
 
 def _root_option(parser: argparse.ArgumentParser, default: Any) -> None:
@@ -122,6 +134,33 @@ def add_endpoint_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+QUERY_TIME_LIMIT = 120.0
+"""The default time limit of an embedded query run by ``query`` and ``sparql`` (``--timeout``)."""
+
+
+def seconds(text: str) -> float:
+    """A duration in seconds as an option takes it: a finite number above zero (``nan``, ``inf``, ``0`` and
+    negative numbers are usage errors)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0 (e.g. 30)")
+    return value
+
+
+def add_time_limit(sub: argparse.ArgumentParser) -> None:
+    """``--timeout SECONDS``: how long an embedded query may run before it is stopped."""
+    sub.add_argument(
+        "--timeout",
+        type=seconds,
+        default=QUERY_TIME_LIMIT,
+        metavar="SECONDS",
+        help=f"stop the query after this many seconds (default: {QUERY_TIME_LIMIT:g}); Ctrl-C stops it too",
+    )
+
+
 def add_as_of(
     sub: argparse.ArgumentParser, what: str = "the day at which relations must be in force"
 ) -> None:
@@ -148,10 +187,13 @@ def open_graph(args: argparse.Namespace, *, embedded: bool = False, derive: bool
     """The graph a command works on: loaded from the files (through the cache unless ``--no-cache``), or
     read from the endpoint asked for; ``embedded`` always loads the files (``push``, ``serve``, ``enrich``,
     whose ``--endpoint`` is where the graph goes, not where it comes from)."""
+    from sovgraph.files import check_input
     from sovgraph.graph import connect, load
 
     endpoint = None if embedded else endpoint_of(args)
     if endpoint is None:
+        for extra in getattr(args, "data", None) or []:
+            check_input(extra, "--data file")
         cache: bool | Path = (
             False if getattr(args, "no_cache", False) else (getattr(args, "cache_dir", None) or True)
         )
@@ -184,9 +226,9 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    from sovgraph.files import write_atomic
+    from sovgraph.output import write
 
-    write_atomic(output, text.encode("utf-8"))
+    write(text.encode("utf-8"), output)
     print(f"wrote {output}", file=sys.stderr)
 
 

@@ -8,6 +8,8 @@ where the enrichment comes from). Nothing heavy is imported until a command runs
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import socket
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +22,7 @@ from sovgraph.cli.common import (
     credentials,
     endpoint_of,
     open_graph,
+    seconds,
 )
 from sovgraph.errors import SovgraphError
 
@@ -63,7 +66,13 @@ def register(commands: Any, command: Command) -> None:
         "page; Ctrl-C stops it.",
         _serve,
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument(
+        "--host",
+        type=listening_host,
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1); a name is resolved to its address, and any address "
+        "outside 127.0.0.0/8 and ::1 is warned about",
+    )
     serve.add_argument("--port", type=int, default=7878, help="port (default: 7878)")
     serve.add_argument("--writable", action="store_true", help="accept SPARQL updates and Graph Store writes")
     serve.add_argument(
@@ -72,7 +81,9 @@ def register(commands: Any, command: Command) -> None:
         metavar="DIR",
         help="keep the store in this folder (new, empty, or filled by an earlier serve; default: temporary)",
     )
-    serve.add_argument("--timeout", type=float, default=30.0, metavar="S", help="query time limit (30 s)")
+    serve.add_argument(
+        "--timeout", type=seconds, default=30.0, metavar="S", help="query time limit, above 0 (30 s)"
+    )
     serve.add_argument(
         "--allow-federation",
         action="store_true",
@@ -104,6 +115,38 @@ def register(commands: Any, command: Command) -> None:
     enrich.add_argument("--timeout", type=float, default=60.0, metavar="S", help="seconds per request (60)")
 
 
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` (an address, or ``localhost``) only listens for this machine: 127.0.0.0/8, ::1 and
+    ``localhost`` are loopback; anything else (0.0.0.0, ::, a LAN address, another name) is not."""
+    if host.strip("[]").lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def listening_host(text: str) -> str:
+    """``serve --host``: an IP address (written in its usual short form, so that the server's banner warns
+    for every non-loopback address alike), ``localhost``, or a name resolved to its first address."""
+    host = text.strip().strip("[]")
+    if not host:
+        raise argparse.ArgumentTypeError("give an address to listen on, e.g. 127.0.0.1")
+    if host.lower() in ("localhost", "localhost."):
+        return "localhost"
+    try:
+        return ipaddress.ip_address(host).compressed
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither an IP address nor a name this machine can resolve"
+        ) from None
+    return ipaddress.ip_address(str(found[0][4][0]).split("%")[0]).compressed
+
+
 def _endpoint(url: str, args: argparse.Namespace, **more: Any) -> Endpoint:
     from sovgraph.store.remote import Endpoint
 
@@ -129,8 +172,11 @@ def _push(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from sovgraph.exchange.server import serve
+    from sovgraph.files import check_input
     from sovgraph.graph import load
 
+    for extra in getattr(args, "data", None) or []:
+        check_input(extra, "--data file")
     kg = load(getattr(args, "root", None), extra=getattr(args, "data", []))
 
     def say(line: str) -> None:

@@ -97,11 +97,11 @@ def _stats(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from sovgraph.exchange.export import export
+    from sovgraph.output import write
 
     data = export(open_graph(args), args.format, args.output)
     if args.output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        write(data, None, sys.stdout.buffer)
     else:
         print(f"wrote {args.output} ({len(data)} bytes, {args.format})", file=sys.stderr)
     return 0

@@ -148,12 +148,12 @@ def _views_option(sub: argparse.ArgumentParser) -> None:
 
 def _chain(args: argparse.Namespace) -> int:
     from sovgraph.network.analysis import chains, describe
-    from sovgraph.network.projection import project
+    from sovgraph.network.projection import project_view
     from sovgraph.sparql.names import resolve
     from sovgraph.tables import chains_table
 
     kg = open_graph(args)
-    graph = project(kg, args.view, as_of=args.as_of, lang=args.lang)
+    graph = project_view(kg, args.view, as_of=args.as_of, lang=args.lang)
     found = chains(graph, resolve(kg, args.entity, "chain", lang=args.lang))
     text = [line for c in found for line in (describe(graph, c) if args.sources else [c.text(graph)])]
     emit_result(args, chains_table(graph, found), "\n".join(text))
@@ -198,10 +198,10 @@ def _concentration(args: argparse.Namespace) -> int:
 
 def _centrality(args: argparse.Namespace) -> int:
     from sovgraph.network.analysis import centrality
-    from sovgraph.network.projection import project
+    from sovgraph.network.projection import project_view
     from sovgraph.sparql.table import render
 
-    graph = project(open_graph(args), args.view, as_of=args.as_of, lang=args.lang)
+    graph = project_view(open_graph(args), args.view, as_of=args.as_of, lang=args.lang)
     ranks = centrality(graph)[: max(args.top, 0)]
     rows = [
         (
@@ -224,12 +224,12 @@ def _centrality(args: argparse.Namespace) -> int:
 def _view(args: argparse.Namespace) -> int:
     from sovgraph.network.aggregate import aggregate
     from sovgraph.network.focus import focus_view
-    from sovgraph.network.projection import project
+    from sovgraph.network.projection import project_view
     from sovgraph.network.render import write_html
     from sovgraph.sparql.names import resolve
 
     kg = open_graph(args)
-    graph = project(kg, args.view, as_of=args.as_of, lang=args.lang)
+    graph = project_view(kg, args.view, as_of=args.as_of, lang=args.lang)
     focus = None if args.focus is None else resolve(kg, args.focus, "view --focus", lang=args.lang)
     page = aggregate(focus_view(graph, focus, depth=args.depth), args.max_nodes)
     write_html(page, args.output)
@@ -242,9 +242,9 @@ def _view(args: argparse.Namespace) -> int:
 
 def _export_network(args: argparse.Namespace) -> int:
     from sovgraph.network.interchange import write_network
-    from sovgraph.network.projection import project
+    from sovgraph.network.projection import project_view
 
-    graph = project(open_graph(args), args.view, as_of=args.as_of, lang=args.lang)
+    graph = project_view(open_graph(args), args.view, as_of=args.as_of, lang=args.lang)
     for path in write_network(graph, args.format, args.output):
         print(f"wrote {path}", file=sys.stderr)
     return 0

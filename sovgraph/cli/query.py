@@ -11,6 +11,7 @@ from sovgraph.cli.common import (
     add_endpoint_option,
     add_lang,
     add_output_options,
+    add_time_limit,
     emit,
     emit_result,
     open_graph,
@@ -124,6 +125,7 @@ def register(commands: Any, command: Command) -> None:
 def _result_options(sub: argparse.ArgumentParser) -> None:
     add_lang(sub)
     add_output_options(sub, extra=("html",))
+    add_time_limit(sub)
 
 
 def _queries(args: argparse.Namespace) -> int:
@@ -140,6 +142,7 @@ def _queries(args: argparse.Namespace) -> int:
 
 def _query(args: argparse.Namespace) -> int:
     from sovgraph.brief import run_query
+    from sovgraph.sparql.queries import within
 
     params: dict[str, object] = {}
     for item in args.param:
@@ -147,19 +150,33 @@ def _query(args: argparse.Namespace) -> int:
         if not sep or not name:
             raise QueryError(f"--param {item!r}: write NAME=VALUE.")
         params[name.strip()] = value
-    emit_result(args, run_query(open_graph(args), args.name, params, as_of=args.as_of, lang=args.lang))
+    kg = open_graph(args)
+    result = within(
+        args.timeout,
+        lambda: run_query(kg, args.name, params, as_of=args.as_of, lang=args.lang),
+        f"query {args.name}",
+    )
+    emit_result(args, result)
     return 0
 
 
 def _sparql(args: argparse.Namespace) -> int:
-    from sovgraph.sparql.queries import ask, read_sparql
+    from sovgraph.sparql.queries import ask, read_sparql, within
     from sovgraph.sparql.results import Result, format_answer
 
-    answer = ask(open_graph(args), read_sparql(args.file), args.lang)
+    text = read_sparql(args.file)
+    kg = open_graph(args)
+
+    def evaluate() -> Result | str:  # the whole answer, computed under the time limit
+        answer = ask(kg, text, args.lang)
+        return answer if isinstance(answer, Result) else format_answer(answer, args.format)
+
+    source = "standard input" if args.file == "-" else args.file
+    answer = within(args.timeout, evaluate, f"the query from {source}")
     if isinstance(answer, Result):
         emit_result(args, answer)
     else:
-        emit(format_answer(answer, args.format), args.output)
+        emit(answer, args.output)
     return 0
 
 

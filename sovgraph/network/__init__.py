@@ -2,9 +2,9 @@
 analyses over it (``analysis``), the focused and grouped pages (``focus``, ``aggregate``), the HTML rendering
 (``render``, the only module importing pyvis) and GraphML/GEXF/CSV (``interchange``).
 
-``sovgraph.network.project(kg, view, as_of=...)`` is the projection (networkx is imported when it runs).
+``sovgraph.network.project_view(kg, view, as_of=...)`` is the projection (networkx is imported when it runs).
 """
 
-from sovgraph.network.projection import project, view_names, views
+from sovgraph.network.projection import project_view, view_names, views
 
-__all__ = ["project", "view_names", "views"]
+__all__ = ["project_view", "view_names", "views"]

@@ -5,8 +5,8 @@ Chains and centrality work on a projection (see :mod:`sovgraph.network.projectio
 it is not a hop of one). Concentration counts the rows of the library query ``who-hosts-what``.
 
 >>> import sovgraph
->>> from sovgraph.network.projection import project
->>> graph = project(sovgraph.load(), "dependencies", as_of="2024-06-01")
+>>> from sovgraph.network.projection import project_view
+>>> graph = project_view(sovgraph.load(), "dependencies", as_of="2024-06-01")
 >>> found = chains(graph, "emc2")
 >>> any(c.text(graph) == "EMC2 → Microsoft Azure → Microsoft Ireland → Microsoft Corporation "
 ...     "→ CLOUD Act (incorporation, service-provider status)" for c in found)

@@ -14,8 +14,8 @@ and adds the tooltip details: full names in both languages; confidence, relation
 columns of each edge.
 
 >>> import sovgraph
->>> from sovgraph.network.projection import project
->>> page = focus_view(project(sovgraph.load(), as_of="2024-06-01"), "emc2", depth=1)
+>>> from sovgraph.network.projection import project_view
+>>> page = focus_view(project_view(sovgraph.load(), as_of="2024-06-01"), "emc2", depth=1)
 >>> page.nodes["https://w3id.org/sovgraph/id/microsoft-corporation"]["highlight"]
 True
 """

@@ -14,7 +14,7 @@ short), ``cls_label`` and ``classes`` (every ``sov:`` class of the node, supercl
 ``sources`` (URLs or citations), ``derived`` (the relation node was derived by a rule) and ``view``.
 
 >>> import sovgraph
->>> graph = project(sovgraph.load(), "dependencies", as_of="2024-06-01")
+>>> graph = project_view(sovgraph.load(), "dependencies", as_of="2024-06-01")
 >>> graph.nodes["https://w3id.org/sovgraph/id/microsoft-corporation"]["label"]
 'Microsoft Corporation'
 >>> sorted({a["kind"] for _, _, a in graph.edges("https://w3id.org/sovgraph/id/emc2", data=True)})[:3]
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from sovgraph.graph import KnowledgeGraph
     from sovgraph.project import Project
 
-__all__ = ["COLUMNS", "day", "display", "project", "view_names", "views"]
+__all__ = ["COLUMNS", "day", "display", "project_view", "view_names", "views"]
 
 COLUMNS = ("source", "target", "kind", "qualifier", "relation", "evidence", "start", "end", "confidence")
 """The columns of a view that the projection interprets; any other column becomes an edge attribute."""
@@ -76,7 +76,7 @@ def view_names(kg: KnowledgeGraph) -> list[str]:
     return sorted(views(kg.project))
 
 
-def project(
+def project_view(
     kg: KnowledgeGraph,
     view: str | Sequence[str] | None = None,
     *,

@@ -32,9 +32,9 @@ __all__ = ["HIGHLIGHT_COLOUR", "entity_network", "projections", "view_page", "vi
 
 def projections(kg: KnowledgeGraph, as_of: str, langs: tuple[str, ...]) -> dict[str, nx.MultiDiGraph]:
     """The union of every view, as of the day, once per language."""
-    from sovgraph.network.projection import project
+    from sovgraph.network.projection import project_view
 
-    return {lang: project(kg, None, as_of=as_of, lang=lang) for lang in langs}
+    return {lang: project_view(kg, None, as_of=as_of, lang=lang) for lang in langs}
 
 
 def style(cls: str) -> tuple[str, str]:
@@ -97,10 +97,10 @@ def view_page(kg: KnowledgeGraph, view: str, as_of: str, lang: str, origin: str,
     import json
 
     from sovgraph.network.focus import focus_view
-    from sovgraph.network.projection import project
+    from sovgraph.network.projection import project_view
     from sovgraph.network.render import html
 
-    graph = focus_view(project(kg, view, as_of=as_of, lang=lang))
+    graph = focus_view(project_view(kg, view, as_of=as_of, lang=lang))
     page = html(graph)
     links = {node: relative(origin, page_of(node, lang)) for node in graph.nodes if node in pages}
     data = json.dumps(links, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")

@@ -17,7 +17,12 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sovgraph.errors import QueryError
+from sovgraph.errors import QueryError, QueryTooDeep
+
+MAX_NESTING = 200
+"""How deep a query may nest groups ``{}``, parentheses ``()`` and brackets ``[]`` (outside strings, IRIs and
+comments): a query nested thousands deep overflows the SPARQL parser's stack and kills the process, so
+:func:`check_nesting` refuses it before any parser sees it. The library's queries nest less than 15 deep."""
 
 # Tokens that may contain braces or the word WHERE without being syntax.
 _SKIP = re.compile(
@@ -35,7 +40,12 @@ _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def bind(query: str, values: Mapping[str, Any]) -> str:
-    """Return ``query`` with each variable of ``values`` bound to its term (a pyoxigraph term)."""
+    """Return ``query`` with each variable of ``values`` bound to its term (a pyoxigraph term).
+
+    Every query goes through here on its way to a backend, so the nesting limit is checked here too
+    (:func:`check_nesting`), bound values or not.
+    """
+    check_nesting(query)
     if not values:
         return query
     for name in values:
@@ -55,6 +65,37 @@ def bind_values(query: str, name: str, terms: Sequence[Any]) -> str:
     position = _where_brace(query)
     block = f" VALUES ?{name} {{ {' '.join(_term(name, t) for t in terms)} }} "
     return query[: position + 1] + block + query[position + 1 :]
+
+
+_BRACKETS = re.compile(r"[(){}\[\]]")
+
+
+def check_nesting(query: str, limit: int = MAX_NESTING) -> None:
+    """Refuse (:class:`QueryTooDeep`) a query that nests groups, parentheses or brackets more than ``limit``
+    deep, counted outside strings, IRIs and comments.
+
+    >>> check_nesting("SELECT * WHERE { { ?s ?p ?o } }")
+    >>> try:
+    ...     check_nesting("SELECT * WHERE " + "{" * 300 + "}" * 300)
+    ... except QueryTooDeep as error:
+    ...     print(str(error)[:74])
+    the query nests groups, parentheses or brackets more than 200 deep (at lin
+    """
+    code = _SKIP.sub(lambda m: " " * len(m.group()), query)
+    depth = 0
+    for match in _BRACKETS.finditer(code):
+        if match.group() in "({[":
+            depth += 1
+            if depth > limit:
+                where = f" (at line {query.count(chr(10), 0, match.start()) + 1})"
+                raise QueryTooDeep(
+                    f"the query nests groups, parentheses or brackets more than {limit} deep{where}; "
+                    "sovgraph refuses it before parsing, since a SPARQL parser runs out of stack on such "
+                    "a query. Nothing was run; flatten the query (a VALUES block or a UNION instead of "
+                    "nested groups)."
+                )
+        else:
+            depth = max(depth - 1, 0)
 
 
 def _term(name: str, value: Any) -> str:

@@ -11,11 +11,13 @@ ad-hoc ones; evaluate, label the results.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from sovgraph.errors import MissingInputError, QueryError
+from sovgraph.errors import MissingInputError, QueryError, QueryTimeout
 from sovgraph.sparql.bind import bind_values
 from sovgraph.sparql.library import QueryFile
 from sovgraph.sparql.params import Resolver, bindings
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     import pyoxigraph
 
     from sovgraph.graph import KnowledgeGraph
+
+T = TypeVar("T")
 
 
 def run(
@@ -47,6 +51,32 @@ def run(
     return sorted_lists(label_result(kg, solutions, lang), query.text)
 
 
+def run_library(
+    kg: KnowledgeGraph,
+    name: str,
+    params: Mapping[str, object],
+    *,
+    lang: str = "en",
+    resolve: Resolver | None = None,
+) -> Result:
+    """Run the library query ``name`` with ``params`` (a mapping, so that a parameter may have any name,
+    ``name`` and ``lang`` included), its IRIs labelled in ``lang``; what :meth:`KnowledgeGraph.run` does.
+
+    A query that takes a ``lang`` parameter and is not given one gets ``lang``, the language asked for;
+    ``resolve`` turns names given for IRI parameters into IRIs (see :func:`run`).
+    """
+    queries = kg.library()
+    if name not in queries:
+        raise QueryError(
+            f"no query named {name!r}; 'sovgraph queries' lists them: {', '.join(sorted(queries))}."
+        )
+    query = queries[name]
+    given = dict(params)
+    if query.param("lang") is not None and "lang" not in given:
+        given["lang"] = lang  # a query that reads the language gets the one asked for
+    return run(kg, query, given, lang, resolve)
+
+
 def run_named(
     kg: KnowledgeGraph, name: str, params: Mapping[str, object], *, as_of: object = None, lang: str = "en"
 ) -> Result:
@@ -58,7 +88,7 @@ def run_named(
         if spec.param("as_of") is None:
             raise QueryError(f"query {name} does not take --as-of (it has no as_of parameter).")
         given["as_of"] = as_of
-    return kg.run(name, lang=lang, **given)
+    return kg.run(name, given, lang=lang)
 
 
 def label_result(kg: KnowledgeGraph, solutions: pyoxigraph.QuerySolutions, lang: str = "en") -> Result:
@@ -78,14 +108,77 @@ def label_result(kg: KnowledgeGraph, solutions: pyoxigraph.QuerySolutions, lang:
     return Result(columns, rows)
 
 
+MAX_QUERY_BYTES = 1 << 20
+"""The largest ad-hoc query ``sovgraph sparql`` reads (1 MiB); the library's largest is under 20 KiB."""
+
+
 def read_sparql(source: str | Path) -> str:
-    """The text of an ad-hoc query: a file, or standard input for ``-``."""
-    if str(source) == "-":
-        return sys.stdin.read()
+    """The text of an ad-hoc query: a file, or standard input for ``-``; it must be UTF-8 (a BOM is
+    skipped), at most :data:`MAX_QUERY_BYTES`, and nest at most
+    :data:`~sovgraph.sparql.bind.MAX_NESTING` deep."""
+    from sovgraph.files import check_input
+    from sovgraph.sparql.bind import check_nesting
+
+    where = "standard input" if str(source) == "-" else str(source)
     try:
-        return Path(source).read_text(encoding="utf-8")
+        if str(source) == "-":
+            data = sys.stdin.buffer.read(MAX_QUERY_BYTES + 1)
+        else:
+            with check_input(source, "query file").open("rb") as handle:
+                data = handle.read(MAX_QUERY_BYTES + 1)
     except OSError as exc:
-        raise MissingInputError(str(source), exc.strerror or str(exc)) from None
+        raise MissingInputError(where, exc.strerror or str(exc)) from None
+    if len(data) > MAX_QUERY_BYTES:
+        raise QueryError(
+            f"{where}: the query is larger than {MAX_QUERY_BYTES // 1024} KiB, the limit for an ad-hoc "
+            "query; nothing was run."
+        )
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise QueryError(
+            f"{where}:{line}: the query is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start}); save it as UTF-8 and run again. Nothing was run."
+        ) from None
+    check_nesting(text)
+    return text
+
+
+def within(seconds: float | None, work: Callable[[], T], what: str = "the query") -> T:
+    """``work()``, run in a worker thread and given up on after ``seconds`` (:class:`QueryTimeout`).
+
+    pyoxigraph cannot cancel a query, so the query runs in a daemon thread while the calling thread waits
+    in short steps: Ctrl-C (``KeyboardInterrupt``) and the time limit both reach the caller at once, and
+    the command line then exits, ending the thread. ``None`` runs ``work`` in the calling thread.
+    """
+    if seconds is None:
+        return work()
+    outcome: list[tuple[bool, object]] = []
+
+    def target() -> None:
+        try:
+            outcome.append((True, work()))
+        except BaseException as exc:  # handed to the caller below
+            outcome.append((False, exc))
+
+    worker = threading.Thread(target=target, name="sovgraph-query", daemon=True)
+    deadline = time.monotonic() + seconds
+    worker.start()
+    while worker.is_alive():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise QueryTimeout(
+                f"{what} was still running after {seconds:g} s, its time limit; it was stopped and nothing "
+                "was written. Narrow the query (more patterns, a LIMIT), or allow more time with --timeout "
+                "SECONDS."
+            )
+        worker.join(min(left, 0.1))
+    ok, value = outcome[0]
+    if not ok:
+        assert isinstance(value, BaseException)
+        raise value
+    return value  # type: ignore[return-value]
 
 
 def ask(kg: KnowledgeGraph, text: str, lang: str = "en") -> Result | bool | pyoxigraph.QueryTriples:
