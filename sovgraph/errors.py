@@ -181,3 +181,15 @@ class QueryTimeout(QueryError):
 
 class QueryTooDeep(QueryError):
     """A query nests groups, brackets or parentheses deeper than :data:`sovgraph.sparql.bind.MAX_NESTING`."""
+
+
+class CacheRefused(InputError):
+    """A folder asked to hold the cache is not a sovgraph cache: sovgraph will not delete what it holds."""
+
+
+class CacheUnusable(SovgraphError):
+    """The cache cannot be used (unwritable, damaged beyond a rebuild): the graph is loaded in memory."""
+
+
+class CacheWarning(UserWarning):
+    """The on-disk cache could not be used; the graph was loaded in memory (a warning, not an error)."""

@@ -239,7 +239,8 @@ def load(
     ``extra`` adds files to it. With ``derive`` (the default) the rules of ``queries/rules/`` are applied
     (see :mod:`sovgraph.sparql.rules`). Every file is parsed before any is loaded: a bad file raises
     :class:`sovgraph.errors.ParseError` (or another :class:`sovgraph.errors.InputError`) and no graph is
-    built.
+    built. Only the files of ``ontology/`` (or, when ``files`` is given, those files) may describe
+    ``sov:`` and ``kind:`` terms; data files and ``extra`` files may not (see :mod:`sovgraph.store.ingest`).
 
     ``cache`` keeps the store on disk between calls (``True``: the project's default cache folder, or a
     folder): unchanged files are neither parsed nor derived again (see :mod:`sovgraph.store.cache`). If the
@@ -247,14 +248,16 @@ def load(
     """
 
     project = find_project(root)
-    paths = [Path(f) for f in files] if files is not None else project.ontology_files() + project.data_files()
+    model = [Path(f) for f in files] if files is not None else project.ontology_files()
+    paths = [*model] if files is not None else model + project.data_files()
     paths += [Path(f) for f in extra]
     derivation = _derivation(project) if derive else None
     if cache:
-        kg = _from_cache(project, paths, cache, derivation)
+        kg = _from_cache(project, paths, cache, derivation, model)
         if kg is not None:
             return kg
-    store, loaded = load_store(paths, project.root)  # one pass; the store is handed over only if all load
+    # One pass; the store is handed over only if all load.
+    store, loaded = load_store(paths, project.root, model=model)
     if derivation is not None:
         derivation.apply(store)
     return KnowledgeGraph(store=store, files=loaded, project=project)
@@ -271,19 +274,27 @@ def _derivation(project: Project) -> Derivation:
 
 
 def _from_cache(
-    project: Project, paths: Sequence[Path], cache: Path | str | bool, derivation: Derivation | None
+    project: Project,
+    paths: Sequence[Path],
+    cache: Path | str | bool,
+    derivation: Derivation | None,
+    model: Sequence[Path],
 ) -> KnowledgeGraph | None:
-    """The graph from the on-disk store, or ``None`` (with a warning) when another process holds it."""
-    from sovgraph.errors import CacheBusy
+    """The graph from the on-disk store, or ``None`` (with a one-line warning) when the cache cannot be
+    used: another process holds it, its folder cannot be written (or there is no home folder), or it is
+    damaged beyond a rebuild. A folder that is not a cache is an error (:class:`CacheRefused`)."""
+    from sovgraph.errors import CacheBusy, CacheUnusable
     from sovgraph.store.cache import IN_MEMORY_QUADS, default_folder, in_memory, open_cached
 
-    folder = default_folder(project) if isinstance(cache, bool) else Path(cache)
     try:
-        store, loaded, state = open_cached(project, paths, folder, derive=derivation)
-    except CacheBusy as busy:
-        import warnings
-
-        warnings.warn(str(busy), stacklevel=3)
+        folder = default_folder(project) if isinstance(cache, bool) else Path(cache)
+    except (RuntimeError, KeyError, OSError) as exc:  # Path.home() without a home
+        _cache_warning(f"no folder for the cache ({exc})")
+        return None
+    try:
+        store, loaded, state = open_cached(project, paths, folder, derive=derivation, model=model)
+    except (CacheBusy, CacheUnusable) as unusable:
+        _cache_warning(str(unusable).removesuffix(" Loading in memory instead.").rstrip("."))
         return None
     if len(store) <= IN_MEMORY_QUADS:
         store = in_memory(store)  # the on-disk store is no longer used: its lock can go
@@ -291,6 +302,16 @@ def _from_cache(
     kg = KnowledgeGraph(store=store, files=loaded, project=project)
     kg.cache_state = state
     return kg
+
+
+def _cache_warning(reason: str) -> None:
+    """Say, on one line, that the graph is loaded in memory because the cache cannot be used."""
+    import warnings
+
+    from sovgraph.errors import CacheWarning
+
+    text = f"{reason}; the graph is loaded in memory instead (--no-cache says this on purpose)."
+    warnings.warn_explicit(text, CacheWarning, filename="sovgraph", lineno=0, module="sovgraph.graph")
 
 
 def connect(

@@ -6,8 +6,13 @@ asked for the item's parent organisation (P749), country (P17), headquarters (P1
 bound with ``VALUES`` (:func:`sovgraph.sparql.bind.bind_values`), never formatted into the text.
 
 What comes back is written, as Wikidata states it (``wd:Q… wdt:P… value``), into its own named graph
-:data:`ENRICH_GRAPH`, in a file chosen by the user — never into ``data/`` or ``ontology/``: the triples'
-subjects are Wikidata items, so no curated fact is ever overwritten. The graph carries its provenance in
+:data:`ENRICH_GRAPH`, in a file chosen by the user — never into ``data/`` or ``ontology/``. The endpoint is
+not trusted: only the asked-for items and properties are kept (:func:`keep`) — a row about another subject,
+with another property, with a value in sovgraph's own namespace, a blank node, a NUL character or an
+over-long literal is dropped, labels are kept only for Wikidata items and only in English or French, and
+no triple is kept whose subject the curated graph describes. So the triples' subjects are Wikidata items,
+and no curated fact is ever overwritten or restated (no triple about a curated relation node, no type on a
+curated thing). The graph carries its provenance in
 PROV-O (the endpoint, when, the query text). Where Wikidata disagrees with a curated fact — a country that
 is not the Wikidata match of the jurisdiction the entity is incorporated in, a parent organisation that is
 not the match of any curated controller — the disagreement is reported, and nothing is changed.
@@ -69,6 +74,14 @@ SELECT ?entity ?kind ?other ?match WHERE {
 """
 
 
+_DESCRIBED = f"""
+SELECT DISTINCT ?s WHERE {{
+    GRAPH ?g {{ ?s ?p ?o }}
+    FILTER NOT EXISTS {{ GRAPH ?g {{ <{ENRICH_GRAPH}> ?q ?r }} }}
+}}
+"""
+
+
 @dataclass(frozen=True)
 class Conflict:
     """Wikidata and a curated fact disagree about an entity."""
@@ -101,6 +114,7 @@ class Enrichment:
     items: dict[str, str]  # Wikidata item -> curated entity
     statements: int
     conflicts: list[Conflict]
+    dropped: int = 0  # rows of the endpoint's answer that were not kept (see :func:`keep`)
 
 
 def matches(kg: KnowledgeGraph) -> dict[str, str]:
@@ -128,7 +142,8 @@ def enrich(kg: KnowledgeGraph, endpoint: Endpoint, now: dt.datetime | None = Non
 
     started = now or dt.datetime.now(dt.UTC)
     items = matches(kg)
-    rows = fetch(endpoint, sorted(items)) if items else []
+    answered = fetch(endpoint, sorted(items)) if items else []
+    rows = keep(kg, items, answered)
     ended = now or dt.datetime.now(dt.UTC)
     graph = pyoxigraph.NamedNode(ENRICH_GRAPH)
     label = pyoxigraph.NamedNode(PREFIXES["rdfs"] + "label")
@@ -138,7 +153,54 @@ def enrich(kg: KnowledgeGraph, endpoint: Endpoint, now: dt.datetime | None = Non
     curated = {str(q.subject) for q in quads} & {f"<{e}>" for e in items.values()}
     assert not curated, curated  # the subjects are Wikidata items: a curated fact is never restated
     ordered = sorted(quads, key=str) + provenance(graph, endpoint.name, started, ended)
-    return Enrichment(ordered, items, statements, conflicts(kg, items, rows))
+    return Enrichment(ordered, items, statements, conflicts(kg, items, rows), len(answered) - len(rows))
+
+
+def keep(
+    kg: KnowledgeGraph, items: dict[str, str], rows: Sequence[tuple[Any, Any, Any, Any]]
+) -> list[tuple[Any, Any, Any, Any]]:
+    """The rows of the endpoint's answer that say what was asked: an asked-for item, one of
+    :data:`PROPERTIES`, a value that is an IRI outside sovgraph's namespace or a sound literal; a label
+    only for a Wikidata item, in English or French. Rows about a subject the curated graph describes are
+    dropped too (see the module documentation)."""
+    import pyoxigraph
+
+    from sovgraph.sparql.bind import bind_values
+
+    asked = {WDT + p for p in PROPERTIES}
+    kept = []
+    for item, prop, value, label in rows:
+        if not (isinstance(item, pyoxigraph.NamedNode) and item.value in items):
+            continue
+        if not (isinstance(prop, pyoxigraph.NamedNode) and prop.value in asked):
+            continue
+        if isinstance(value, pyoxigraph.NamedNode):
+            if value.value.startswith(BASE):
+                continue
+        elif not (isinstance(value, pyoxigraph.Literal) and _sound(value)):
+            continue
+        if label is not None and not (
+            isinstance(value, pyoxigraph.NamedNode)
+            and value.value.startswith(WD)
+            and isinstance(label, pyoxigraph.Literal)
+            and label.language in ("en", "fr")
+            and _sound(label)
+        ):
+            label = None
+        kept.append((item, prop, value, label))
+    subjects = {i for i, *_ in kept} | {v for _, _, v, lab in kept if lab is not None}
+    files = [pyoxigraph.NamedNode(f.graph) for f in kg.files]
+    if subjects and files:  # what the files say (an earlier enrichment given with --data aside)
+        text = bind_values(_DESCRIBED, "s", sorted(subjects, key=str))
+        curated = {row["s"] for row in kg.select(bind_values(text, "g", files), union=False)}
+        kept = [(i, p, v, None if v in curated else lab) for i, p, v, lab in kept if i not in curated]
+    return kept
+
+
+def _sound(literal: pyoxigraph.Literal) -> bool:
+    from sovgraph.store.ingest import MAX_LITERAL
+
+    return "\x00" not in literal.value and len(literal.value) <= MAX_LITERAL
 
 
 def conflicts(

@@ -4,7 +4,10 @@ A :class:`Backend` evaluates queries over sovgraph's dataset: one named graph pe
 graph. In both backends, with ``union`` (the default) the **default graph is the union of sovgraph's named
 graphs**, and ``GRAPH`` clauses see those named graphs; without it the default graph is empty.
 
-- :class:`EmbeddedBackend` asks pyoxigraph for exactly that (``use_default_graph_as_union``).
+- :class:`EmbeddedBackend` asks pyoxigraph for exactly that (``use_default_graph_as_union``), except for a
+  query that names its own dataset with ``FROM`` or ``FROM NAMED``: that dataset is used, as SPARQL says
+  (``FROM <…/graph/data/hosting.ttl>`` makes that file's graph the default graph; ``FROM NAMED`` alone
+  leaves the default graph empty).
 - :class:`RemoteBackend` does not rely on what a server's default graph happens to be (Oxigraph: the
   unnamed graph only, unless told otherwise; Virtuoso: every graph plus its own system triples). It first
   lists the endpoint's named graphs under ``https://w3id.org/sovgraph/graph/`` (once, then cached), then
@@ -15,6 +18,7 @@ graphs**, and ``GRAPH`` clauses see those named graphs; without it the default g
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -35,6 +39,29 @@ SELECT ?g (COUNT(*) AS ?n) WHERE {{
     FILTER(STRSTARTS(STR(?g), "{GRAPH}"))
 }} GROUP BY ?g ORDER BY ?g
 """
+
+
+_NOT_KEYWORDS = re.compile(
+    r"#[^\n]*"
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+)
+"""What cannot hold a keyword: comments, strings (long strings first) and IRIs."""
+_FROM = re.compile(r"(?<![\w?$:.-])FROM(?![\w:.-])", re.IGNORECASE)
+
+
+def names_dataset(text: str) -> bool:
+    """Whether a SPARQL query has a ``FROM`` or ``FROM NAMED`` clause (comments, strings and IRIs aside).
+
+    >>> names_dataset("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }")
+    True
+    >>> names_dataset('SELECT ?from WHERE { ?from ex:from "FROM" } # FROM')
+    False
+    """
+    return _FROM.search(_NOT_KEYWORDS.sub(" ", text)) is not None
 
 
 class Backend(Protocol):
@@ -76,6 +103,7 @@ class EmbeddedBackend:
         return self._store
 
     def query(self, text: str, *, union: bool = True) -> Answer:
+        union = union and not names_dataset(text)  # a query's own dataset comes first
         try:
             return self._store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
         except SyntaxError as exc:

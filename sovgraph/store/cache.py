@@ -6,12 +6,25 @@ the derived graph is recomputed only when a file or a rule changed (the cache is
 :class:`Derivation`: it does not know the rules). Validation reports are kept by the
 same content keys (see :func:`report_key`).
 
-Safety: files are all parsed before the store changes (as in :mod:`sovgraph.store.ingest`); a marker file is
-written before the store changes and removed once the manifest is written, so an interrupted update is
-detected and the cache rebuilt from scratch next time. A lock file guards the store: readers share it
-(the store is then opened read-only, so several processes read at once), an update takes it alone; when
-the lock cannot be had, :class:`CacheBusy` is raised and callers fall back to an in-memory load. The lock
-is held for as long as the returned :class:`CacheState` lives.
+Safety:
+
+- **Only its own folder.** A cache folder carries a marker, ``CACHEDIR.TAG`` (the standard tag backup
+  tools know, with a line naming sovgraph). sovgraph creates a cache only in a new or empty folder, and
+  deletes only in a folder that carries its marker, and there only what it wrote (the store, the manifest,
+  the lock, kept reports); any other folder is refused (:class:`CacheRefused`), as is a folder inside the
+  project's ``data/``, ``ontology/`` or ``queries/``.
+- **It verifies itself on open.** The manifest must have its exact schema and its own checksum, and every
+  file of the store must have the SHA-256 recorded when the update that wrote it finished (the store is
+  closed before they are taken; a reader opens it read-only, which changes nothing). A cache that fails
+  any of this — truncated, rewritten, zeroed or deleted store files, a malformed manifest, a lock that is
+  not a file — is rebuilt from the project's files; if that fails too (:class:`CacheUnusable`), callers
+  load in memory with one warning.
+- **Interrupted updates** are detected: a marker file is written before the store changes and removed once
+  the manifest is written, so the cache is rebuilt from scratch next time.
+- **Concurrency.** A lock file guards the store: readers share it (the store is then opened read-only, so
+  several processes read at once), an update takes it alone; when the lock cannot be had,
+  :class:`CacheBusy` is raised and callers fall back to an in-memory load. The lock is held for as long as
+  the returned :class:`CacheState` lives.
 
 The cache lives in ``$SOVGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/sovgraph``, else ``~/.cache/sovgraph``,
 in one folder per project (named by a hash of the project's path).
@@ -23,26 +36,37 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sovgraph.errors import CacheBusy
+from sovgraph.errors import CacheBusy, CacheRefused, CacheUnusable, SovgraphError
 from sovgraph.files import write_atomic
 from sovgraph.project import graph_iri
 from sovgraph.project import labels as project_labels
-from sovgraph.store.ingest import LoadedFile, fill_store, read_files
+from sovgraph.store.ingest import LoadedFile, check_input, fill_store, rdf_format, read_files
 
 if TYPE_CHECKING:
     import pyoxigraph
 
     from sovgraph.project import Project
 
-FORMAT = 1  # bump when the manifest or the store layout changes: older caches are rebuilt
-IN_MEMORY_QUADS = 200_000  # a cached store up to this size is copied into memory: queries there are faster
+FORMAT = 2  # bump when the manifest or the store layout changes: older caches are rebuilt
+IN_MEMORY_QUADS = 5_000_000
+"""A cached store up to this size is copied into memory, where queries run about three times faster than on
+disk (and give the answers a store loaded without the cache gives); a larger one is queried on disk."""
 MANIFEST = "manifest.json"
 DIRTY = "updating"
+TAG = "CACHEDIR.TAG"
+TAG_TEXT = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This folder is a cache of sovgraph (an on-disk store of a project's graph); it is rebuilt from the\n"
+    "# project's files when removed. See https://bford.info/cachedir/ for this tag.\n"
+)
+_OWN = ("store", MANIFEST, DIRTY, "lock")  # what sovgraph writes in its folder (and validation-*.json)
+_UNCHECKED = ("LOG", "LOCK")  # RocksDB's informational log and its lock change on every open
+_SHA256 = frozenset("0123456789abcdef")
 
 
 @dataclass(frozen=True)
@@ -56,6 +80,7 @@ class CacheState:
     removed: tuple[str, ...] = ()
     derived: bool = False
     rebuilt: bool = False
+    repaired: str | None = None  # why a damaged cache was rebuilt
 
     def released(self) -> CacheState:
         """The same state without the lock (once the on-disk store is no longer used)."""
@@ -68,13 +93,20 @@ class CacheState:
     def recall(self, kind: str, key: str) -> str | None:
         """A text kept beside the store under ``kind`` for the content key ``key`` (see :meth:`keep`)."""
         kept = self.folder / f"{kind}-{key[:32]}.json"
-        return kept.read_text(encoding="utf-8") if kept.is_file() else None
+        try:
+            return kept.read_text(encoding="utf-8") if kept.is_file() else None
+        except (OSError, ValueError):
+            return None
 
     def keep(self, kind: str, key: str, text: str) -> None:
-        """Keep ``text`` beside the store under ``kind`` for ``key``, replacing older keys' texts."""
-        for old in self.folder.glob(f"{kind}-*.json"):
-            old.unlink(missing_ok=True)
-        write_atomic(self.folder / f"{kind}-{key[:32]}.json", text.encode("utf-8"))
+        """Keep ``text`` beside the store under ``kind`` for ``key``, replacing older keys' texts (a cache
+        that cannot be written keeps nothing: the text is computed again next time)."""
+        try:
+            for old in self.folder.glob(f"{kind}-*.json"):
+                old.unlink(missing_ok=True)
+            write_atomic(self.folder / f"{kind}-{key[:32]}.json", text.encode("utf-8"))
+        except (OSError, SovgraphError):
+            pass
 
     def summary(self) -> str:
         parts = [f"{len(self.reused)} file(s) reused", f"{len(self.reloaded)} (re)loaded"]
@@ -84,6 +116,8 @@ class CacheState:
             parts.append("derived graph recomputed")
         if self.rebuilt:
             parts.append("cache rebuilt")
+        if self.repaired:
+            parts.append(f"repaired ({self.repaired})")
         return f"cache {self.folder}: " + ", ".join(parts)
 
 
@@ -91,20 +125,65 @@ class CacheState:
 class _Manifest:
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     derived: str | None = None
+    store: dict[str, str] = field(default_factory=dict)  # store file name -> SHA-256
 
     @classmethod
     def read(cls, folder: Path) -> _Manifest | None:
+        """The manifest, or ``None`` if it is missing, of another format, malformed, or not the one
+        written (its checksum)."""
         try:
             data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             return None
-        return cls(files=dict(data.get("files", {})), derived=data.get("derived"))
+        if set(data) != {"format", "files", "derived", "store", "checksum"}:
+            return None
+        body = {k: v for k, v in data.items() if k != "checksum"}
+        if data["checksum"] != _checksum(body):
+            return None
+        files, derived, store = data["files"], data["derived"], data["store"]
+        if not isinstance(files, dict) or not isinstance(store, dict) or not store:
+            return None
+        if derived is not None and not _is_sha256(derived):
+            return None
+        for entry in files.values():
+            if not (
+                isinstance(entry, dict)
+                and set(entry) == {"sha256", "graph", "triples"}
+                and _is_sha256(entry["sha256"])
+                and isinstance(entry["graph"], str)
+                and isinstance(entry["triples"], int)
+            ):
+                return None
+        if not all(isinstance(k, str) and "/" not in k and _is_sha256(v) for k, v in store.items()):
+            return None
+        return cls(files=dict(files), derived=derived, store=dict(store))
 
     def write(self, folder: Path) -> None:
-        data = {"format": FORMAT, "files": self.files, "derived": self.derived}
+        body = {"format": FORMAT, "files": self.files, "derived": self.derived, "store": self.store}
+        data = {**body, "checksum": _checksum(body)}
         write_atomic(folder / MANIFEST, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+
+
+def _checksum(body: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _is_sha256(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 64 and set(value) <= _SHA256
+
+
+def store_digests(location: Path) -> dict[str, str]:
+    """The SHA-256 of every file of an on-disk store (RocksDB's informational log and lock excepted)."""
+    found = {}
+    for path in sorted(location.iterdir()):
+        if path.name.startswith(_UNCHECKED):
+            continue
+        if not path.is_file():
+            raise OSError(f"{path.name} is not a file")
+        found[path.name] = digest(path)
+    return found
 
 
 def default_folder(project: Project) -> Path:
@@ -148,58 +227,204 @@ class Derivation:
     apply: Callable[[pyoxigraph.Store], object]
 
 
-def open_cached(
-    project: Project, paths: Sequence[Path], folder: Path, *, derive: Derivation | None = None
-) -> tuple[pyoxigraph.Store, list[LoadedFile], CacheState]:
-    """The on-disk store of ``folder`` brought up to date with ``paths`` (and derived by ``derive``)."""
-    import pyoxigraph
+def claim(folder: Path, project: Project | None = None) -> None:
+    """Make ``folder`` a sovgraph cache folder, or raise :class:`CacheRefused` (see the module documentation).
 
+    A new or empty folder is created and given the marker; a folder that carries it is kept; a cache of the
+    earlier format (a manifest of format 1, before the marker existed) is given it. Any other folder is
+    refused, so that nothing in it is ever deleted.
+    """
+    if project is not None:
+        resolved = folder.resolve()
+        for curated in (project.data_dir, project.ontology_dir, project.queries_dir):
+            inside = curated.resolve()
+            if resolved == inside or inside in resolved.parents:
+                raise CacheRefused(
+                    f"{folder}: a cache cannot live inside the project's {curated.name}/ folder, whose files "
+                    "are read as the project's own. Choose another folder for --cache-dir (or "
+                    "SOVGRAPH_CACHE_DIR), or use --no-cache."
+                )
+    tag = folder / TAG
+    if _is_ours(tag):
+        return
+    if folder.exists() and not folder.is_dir():
+        raise CacheRefused(f"{folder}: the cache must be a folder, and this is a file; choose another one.")
+    if folder.is_dir() and any(folder.iterdir()) and not _earlier_cache(folder):
+        raise CacheRefused(
+            f"{folder}: this folder is not empty and is not a sovgraph cache (it has no {TAG} written by "
+            "sovgraph), so sovgraph will neither use it nor delete anything in it. Choose a new or empty "
+            "folder for --cache-dir (or SOVGRAPH_CACHE_DIR), or use --no-cache."
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(tag, TAG_TEXT.encode("utf-8"))
+
+
+def _is_ours(tag: Path) -> bool:
+    try:
+        text = tag.read_text(encoding="utf-8") if tag.is_file() and not tag.is_symlink() else ""
+    except (OSError, ValueError):
+        return False
+    return text.startswith(TAG_TEXT.splitlines()[0]) and "cache of sovgraph" in text
+
+
+def _earlier_cache(folder: Path) -> bool:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("format") == 1 and isinstance(data.get("files"), dict)
+
+
+def _remove(path: Path) -> None:
+    """Remove one of the cache's own entries (a link is removed, never followed)."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def _wipe(folder: Path) -> None:
+    """Remove what sovgraph wrote in its (marked) folder, the lock excepted."""
+    if not _is_ours(folder / TAG):  # never delete in a folder that is not sovgraph's
+        raise CacheRefused(f"{folder}: this folder is not a sovgraph cache; nothing in it is deleted.")
+    for name in _OWN:
+        if name != "lock":
+            _remove(folder / name)
+    for kept in folder.glob("*-*.json"):
+        if kept.name.startswith("validation-"):
+            _remove(kept)
+
+
+def open_cached(
+    project: Project,
+    paths: Sequence[Path],
+    folder: Path,
+    *,
+    derive: Derivation | None = None,
+    model: Collection[Path] | None = None,
+) -> tuple[pyoxigraph.Store, list[LoadedFile], CacheState]:
+    """The on-disk store of ``folder`` brought up to date with ``paths`` (and derived by ``derive``);
+    ``model`` names the files that may describe the vocabulary (see :func:`sovgraph.store.ingest.load_store`).
+
+    A damaged cache is rebuilt; one that cannot be used raises :class:`CacheUnusable` (or
+    :class:`CacheBusy` when another process holds it), and a folder that is not a cache
+    :class:`CacheRefused`. A bad input file raises its own error, and the cache is left as it was.
+    """
     labels = dict(project_labels(paths, project.root))
+    for path in paths:  # before any is read: an unknown extension, a FIFO (which would block)...
+        rdf_format(path)
+        check_input(path, labels[path])
     digests = {labels[p]: digest(p) for p in paths}
     derived_key = report_key([*digests.values(), *(digest(r) for r in derive.inputs)]) if derive else None
+    try:
+        claim(folder, project)
+    except OSError as exc:
+        raise CacheUnusable(f"{folder}: the cache cannot be written ({exc.strerror or exc})") from None
+    try:
+        return _open_or_update(project, paths, folder, labels, digests, derived_key, derive, model, None)
+    except (CacheBusy, CacheRefused, CacheUnusable):
+        raise
+    except SovgraphError:
+        raise  # a bad input file: the cache was not changed (or was marked for a rebuild)
+    except (OSError, RuntimeError, ValueError, AttributeError) as exc:
+        damage = f"{type(exc).__name__}: {exc}"
+    try:  # once: what the checks did not see made the store fail; rebuild it from the files
+        return _open_or_update(project, paths, folder, labels, digests, derived_key, derive, model, damage)
+    except (CacheBusy, CacheRefused, CacheUnusable, SovgraphError):
+        raise
+    except (OSError, RuntimeError, ValueError, AttributeError) as exc:
+        raise CacheUnusable(f"{folder}: the cache is damaged and could not be rebuilt ({exc})") from None
 
-    manifest = _Manifest.read(folder)
-    rebuilt = manifest is None or (folder / DIRTY).exists()
-    if rebuilt:
-        manifest = _Manifest()
-    assert manifest is not None
-    changed = [p for p in paths if manifest.files.get(labels[p], {}).get("sha256") != digests[labels[p]]]
-    removed = sorted(set(manifest.files) - set(digests))
-    stale_derived = derive and manifest.derived != derived_key
 
-    folder.mkdir(parents=True, exist_ok=True)
-    if not (rebuilt or changed or removed or stale_derived):
-        lock = _lock(folder, exclusive=False)
+def _damage(folder: Path, manifest: _Manifest | None) -> str | None:
+    """Why the cache cannot be reused as it is, or ``None`` if it verifies."""
+    if manifest is None:
+        return "no valid manifest" if (folder / MANIFEST).exists() else "new"
+    if (folder / DIRTY).exists():
+        return "an update did not finish"
+    try:
+        found = store_digests(folder / "store")
+    except OSError:
+        return "the store is missing or unreadable"
+    if found != manifest.store:
+        return "the store's files are not the ones written"
+    return None
+
+
+def _open_or_update(
+    project: Project,
+    paths: Sequence[Path],
+    folder: Path,
+    labels: dict[Path, str],
+    digests: dict[str, str],
+    derived_key: str | None,
+    derive: Derivation | None,
+    model: Collection[Path] | None,
+    repair: str | None,
+) -> tuple[pyoxigraph.Store, list[LoadedFile], CacheState]:
+    import gc
+
+    import pyoxigraph
+
+    lock = _lock(folder, exclusive=False)
+    manifest = None if repair else _Manifest.read(folder)
+    damage = repair or _damage(folder, manifest)
+    if damage is None and manifest is not None:
+        changed = [p for p in paths if manifest.files.get(labels[p], {}).get("sha256") != digests[labels[p]]]
+        removed = sorted(set(manifest.files) - set(digests))
+        if not (changed or removed or (derive and manifest.derived != derived_key)):
+            store = _open(folder, read_only=True)
+            files = [_loaded(p, labels[p], manifest.files[labels[p]]) for p in paths]
+            return store, files, CacheState(folder, lock, reused=tuple(labels[p] for p in paths))
+    lock.close()
+
+    lock = _lock(folder, exclusive=True)  # an update: alone; then what is there is read again
+    try:
+        manifest = None if repair else _Manifest.read(folder)
+        damage = repair or _damage(folder, manifest)
+        rebuilt = damage is not None
+        if manifest is None or rebuilt:
+            manifest = _Manifest()
+        changed = [p for p in paths if manifest.files.get(labels[p], {}).get("sha256") != digests[labels[p]]]
+        removed = sorted(set(manifest.files) - set(digests))
+        stale_derived = bool(derive and manifest.derived != derived_key)
+
+        parsed = read_files(
+            changed, project.root, model=model
+        )  # every changed file parses before the store changes
+        if rebuilt:
+            _wipe(folder)
+        (folder / DIRTY).write_text(
+            "an update of this cache did not finish; it will be rebuilt\n", encoding="utf-8"
+        )
+        store = _open(folder, read_only=False)
+        for info in fill_store(store, parsed):
+            manifest.files[info.label] = {
+                "sha256": digests[info.label],
+                "graph": info.graph,
+                "triples": info.triples,
+            }
+        for label in removed:
+            graph = pyoxigraph.NamedNode(manifest.files.pop(label)["graph"])
+            if store.contains_named_graph(graph):
+                store.remove_graph(graph)
+        if stale_derived or changed or removed:
+            if derive:
+                derive.apply(store)
+            manifest.derived = derived_key
+        store.flush()
+        del store  # closed before its files are checksummed: closing may still write them
+        gc.collect()
+        manifest.store = store_digests(folder / "store")
+        manifest.write(folder)
+        (folder / DIRTY).unlink()
+        _share(lock)
         store = _open(folder, read_only=True)
-        files = [_loaded(p, labels[p], manifest.files[labels[p]]) for p in paths]
-        return store, files, CacheState(folder, lock, reused=tuple(labels[p] for p in paths))
-
-    parsed = read_files(changed, project.root)  # every changed file parses before the store changes
-    lock = _lock(folder, exclusive=True)
-    if rebuilt and (folder / "store").exists():
-        shutil.rmtree(folder / "store")
-    store = _open(folder, read_only=False)
-    (folder / DIRTY).write_text(
-        "an update of this cache did not finish; it will be rebuilt\n", encoding="utf-8"
-    )
-    for info in fill_store(store, parsed):
-        manifest.files[info.label] = {
-            "sha256": digests[info.label],
-            "graph": info.graph,
-            "triples": info.triples,
-        }
-    for label in removed:
-        graph = pyoxigraph.NamedNode(manifest.files.pop(label)["graph"])
-        if store.contains_named_graph(graph):
-            store.remove_graph(graph)
-    if stale_derived or changed or removed:
-        if derive:
-            derive.apply(store)
-        manifest.derived = derived_key
-    store.flush()
-    manifest.write(folder)
-    (folder / DIRTY).unlink()
-    _share(lock)
+    except BaseException:
+        lock.close()
+        raise
     files = [_loaded(p, labels[p], manifest.files[labels[p]]) for p in paths]
     return (
         store,
@@ -212,24 +437,32 @@ def open_cached(
             removed=tuple(removed),
             derived=bool(derive and (stale_derived or changed or removed)),
             rebuilt=rebuilt,
+            repaired=damage if damage not in (None, "new") else None,
         ),
     )
 
 
 def in_memory(store: pyoxigraph.Store) -> pyoxigraph.Store:
-    """A copy of a (small) on-disk store in memory, where queries run several times faster."""
+    """A copy of an on-disk store in memory, where queries run several times faster (copied inside
+    pyoxigraph, as N-Quads: no Python object per quad)."""
     import pyoxigraph
 
     copy = pyoxigraph.Store()
-    copy.bulk_extend(store)
+    copy.load(store.dump(format=pyoxigraph.RdfFormat.N_QUADS), format=pyoxigraph.RdfFormat.N_QUADS)
     return copy
 
 
 def _lock(folder: Path, *, exclusive: bool) -> Any:
-    """Take the cache's lock (shared to read, exclusive to update) without waiting, or raise CacheBusy."""
+    """Take the cache's lock (shared to read, exclusive to update) without waiting, or raise CacheBusy.
+
+    A lock path that is not a plain file (a folder, a link: damage) is replaced first.
+    """
     import fcntl
 
-    handle = (folder / "lock").open("a+")
+    path = folder / "lock"
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        _remove(path)
+    handle = path.open("a+")
     try:
         fcntl.flock(handle, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
     except OSError:
@@ -251,14 +484,8 @@ def _share(handle: Any) -> None:
 def _open(folder: Path, *, read_only: bool) -> pyoxigraph.Store:
     import pyoxigraph
 
-    location = str(folder / "store")
-    try:
-        return pyoxigraph.Store.read_only(location) if read_only else pyoxigraph.Store(location)
-    except OSError as exc:
-        raise CacheBusy(
-            f"{folder}: the cache's store cannot be opened ({exc}); another sovgraph process may be "
-            "updating it. Loading in memory instead."
-        ) from None
+    location = str(folder / "store")  # under the cache's lock: a failure here is damage (rebuilt)
+    return pyoxigraph.Store.read_only(location) if read_only else pyoxigraph.Store(location)
 
 
 def _loaded(path: Path, label: str, entry: dict[str, Any]) -> LoadedFile:
