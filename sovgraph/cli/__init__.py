@@ -13,9 +13,10 @@ import io
 import shlex
 import sys
 import traceback
-from collections.abc import Sequence
-from contextlib import AbstractContextManager, suppress
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
+from typing import TextIO
 
 from sovgraph._version import __version__
 from sovgraph.cli.common import Handler, add_global_options, check_global_options, command
@@ -35,6 +36,33 @@ FAMILIES = (
 _command = command  # how a family adds a command (kept under the name the tests build parsers with)
 
 
+@contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """sovgraph's own warnings (a cache it could not use, say) printed as ``sovgraph: warning: …``."""
+    import warnings
+
+    from sovgraph.errors import CacheWarning
+
+    with warnings.catch_warnings():
+        default = warnings.showwarning
+
+        def show(
+            message: Warning | str,
+            category: type[Warning],
+            filename: str,
+            lineno: int,
+            file: TextIO | None = None,
+            line: str | None = None,
+        ) -> None:
+            if issubclass(category, CacheWarning):
+                print(f"sovgraph: warning: {message}", file=sys.stderr)
+            else:
+                default(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (see :data:`sovgraph.errors.EXIT_CODES`).
 
@@ -51,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     debug = bool(getattr(args, "debug", False))
     try:
-        with _inputs_protected(args):
+        with _inputs_protected(args), _warnings_as_lines():
             _check_output_early(args)
             code = handler(args)
             sys.stdout.flush()
