@@ -8,16 +8,14 @@ then review the diff of tests/golden/ like code.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
-from test_queries import GOLDEN, canonical
+from test_queries import assert_golden
 
 import sovgraph
 from sovgraph.namespaces import ID, KIND
-from sovgraph.sparql.results import to_tsv
 
 # (golden file, query, parameters) over world.ttl + landscape.ttl. The invented world's union is sg:union.
 CASES = [
@@ -66,12 +64,7 @@ def test_the_landscape_fixture_conforms(landscape: sovgraph.KnowledgeGraph) -> N
 def test_landscape_rows_match_the_golden_file(
     landscape: sovgraph.KnowledgeGraph, golden: str, name: str, params: dict[str, str]
 ) -> None:
-    actual = canonical(to_tsv(landscape.run(name, **params)))
-    path = GOLDEN / f"{golden}.tsv"
-    if os.environ.get("SOVGRAPH_REGEN_GOLDEN"):
-        path.write_text(actual, encoding="utf-8")
-    assert path.exists(), f"no golden file {path.name}: run with SOVGRAPH_REGEN_GOLDEN=1 and review it"
-    assert actual == path.read_text(encoding="utf-8")
+    assert_golden(landscape, golden, name, params)
 
 
 def slug(term: object) -> str:

@@ -80,7 +80,13 @@ def test_the_world_fixture_conforms(world: sovgraph.KnowledgeGraph) -> None:
 def test_query_rows_match_the_golden_file(
     world: sovgraph.KnowledgeGraph, golden: str, name: str, params: dict[str, str]
 ) -> None:
-    actual = canonical(to_tsv(world.run(name, **params)))
+    assert_golden(world, golden, name, params)
+
+
+def assert_golden(kg: sovgraph.KnowledgeGraph, golden: str, name: str, params: dict[str, str]) -> None:
+    """The query's rows (GROUP_CONCAT cells as sets) are those of ``tests/golden/<golden>.tsv``; with
+    ``SOVGRAPH_REGEN_GOLDEN`` set, the file is written first (review its diff like code)."""
+    actual = canonical(to_tsv(kg.run(name, **params)))
     path = GOLDEN / f"{golden}.tsv"
     if os.environ.get("SOVGRAPH_REGEN_GOLDEN"):
         path.write_text(actual, encoding="utf-8")
