@@ -44,10 +44,19 @@ def run_query(
     kg: KnowledgeGraph, name: str, params: Mapping[str, object], *, as_of: object = None, lang: str = "en"
 ) -> Result:
     """Run a library query as ``sovgraph query`` does: rows that name a platform and a law also name their
-    exposure (:func:`with_exposures`)."""
+    exposure (:func:`with_exposures`). On a cached graph the whole answer is kept for the next identical
+    call (see :mod:`sovgraph.sparql.answers`)."""
+    from sovgraph.sparql import answers
     from sovgraph.sparql.queries import run_named
 
-    return with_exposures(kg, run_named(kg, name, params, as_of=as_of, lang=lang))
+    def compute() -> Result:
+        return with_exposures(kg, run_named(kg, name, params, as_of=as_of, lang=lang))
+
+    spec = kg.library().get(name)
+    if spec is None or (as_of is not None and spec.param("as_of") is None):
+        return compute()  # the error comes from run_named
+    given = {**params, **({"as_of": as_of} if as_of is not None else {})}
+    return answers.remember(kg, answers.key(kg, spec, given, lang, form="with exposures"), compute)
 
 
 def with_exposures(kg: KnowledgeGraph, result: Result) -> Result:

@@ -193,3 +193,8 @@ class CacheUnusable(SovgraphError):
 
 class CacheWarning(UserWarning):
     """The on-disk cache could not be used; the graph was loaded in memory (a warning, not an error)."""
+
+
+class UsageRetry(Exception):
+    """Internal to the command line: the parser of one command family could not parse the words, so the
+    whole parser parses them again and gives its own message (never seen by a user)."""

@@ -264,13 +264,18 @@ def load(
 
 
 def _derivation(project: Project) -> Derivation:
-    """The project's rules, as the derivation the store applies (the store does not import the rules)."""
-    from sovgraph.sparql.library import rules
-    from sovgraph.sparql.rules import materialise
+    """The project's rules, as the derivation the store applies (the store does not import the rules); the
+    rule files are read only when the derivation is applied."""
+    from sovgraph.sparql.library import rule_files
     from sovgraph.store.cache import Derivation
 
-    found = rules(project.rules_dir, project.root)
-    return Derivation(inputs=[r.path for r in found], apply=lambda store: materialise(store, found))
+    def apply(store: pyoxigraph.Store) -> object:
+        from sovgraph.sparql.library import rules
+        from sovgraph.sparql.rules import materialise
+
+        return materialise(store, rules(project.rules_dir, project.root))
+
+    return Derivation(inputs=rule_files(project.rules_dir), apply=apply)
 
 
 def _from_cache(
@@ -284,6 +289,7 @@ def _from_cache(
     used: another process holds it, its folder cannot be written (or there is no home folder), or it is
     damaged beyond a rebuild. A folder that is not a cache is an error (:class:`CacheRefused`)."""
     from sovgraph.errors import CacheBusy, CacheUnusable
+    from sovgraph.store.backend import EmbeddedBackend
     from sovgraph.store.cache import IN_MEMORY_QUADS, default_folder, in_memory, open_cached
 
     try:
@@ -292,14 +298,33 @@ def _from_cache(
         _cache_warning(f"no folder for the cache ({exc})")
         return None
     try:
-        store, loaded, state = open_cached(project, paths, folder, derive=derivation, model=model)
+        opener, loaded, state = open_cached(project, paths, folder, derive=derivation, model=model)
     except (CacheBusy, CacheUnusable) as unusable:
         _cache_warning(str(unusable).removesuffix(" Loading in memory instead.").rstrip("."))
         return None
-    if len(store) <= IN_MEMORY_QUADS:
-        store = in_memory(store)  # the on-disk store is no longer used: its lock can go
-        state = state.released()
-    kg = KnowledgeGraph(store=store, files=loaded, project=project)
+
+    def open_store() -> pyoxigraph.Store:
+        """The store, opened when first needed: copied into memory when small enough (the on-disk one is
+        then no longer used); if it changed or fails to open, loaded from the files (and no answer kept)."""
+        try:
+            store, lock = opener()
+        except CacheUnusable as unusable:
+            _cache_warning(str(unusable).rstrip("."))
+            if kg.cache_state is not None:
+                kg.cache_state = kg.cache_state.without_answers()
+            store, _ = load_store(paths, project.root, model=model)
+            if derivation is not None:
+                derivation.apply(store)
+            return store
+        if len(store) <= IN_MEMORY_QUADS:
+            copy = in_memory(store)
+            lock.close()
+            return copy
+        if kg.cache_state is not None:
+            kg.cache_state = kg.cache_state.holding(lock)
+        return store
+
+    kg = KnowledgeGraph(files=loaded, project=project, backend=EmbeddedBackend(open_store))
     kg.cache_state = state
     return kg
 

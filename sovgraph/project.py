@@ -201,11 +201,16 @@ def labels(paths: Iterable[Path], root: Path) -> list[tuple[Path, str]]:
     replacing the first: that raises :class:`~sovgraph.errors.InputError` instead.
     """
     found: list[tuple[Path, str]] = []
-    owner: dict[str, Path] = {}
+    owner: dict[str, tuple[Path, Path]] = {}
+    base = root.resolve()
     for path in paths:
-        name = label(path, root)
-        first = owner.setdefault(name, path)
-        if first.resolve() != path.resolve():
+        real = path.resolve()  # once per file: what label() does, without resolving the root again
+        try:
+            name = real.relative_to(base).as_posix()
+        except ValueError:
+            name = EXTERNAL + path.name
+        first, first_real = owner.setdefault(name, (path, real))
+        if first_real != real:
             raise InputError(
                 f"{first} and {path}: both would be loaded as {name} (files outside the project are named "
                 "by their file name), and the second would replace the first. Rename one of them, or copy "

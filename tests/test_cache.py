@@ -140,9 +140,73 @@ def test_validation_reports_are_reused_until_a_file_changes(project: Path, tmp_p
 
 def test_open_cached_reports_what_it_did(project: Path, tmp_path: Path) -> None:
     paths = Project(project).ontology_files() + Project(project).data_files()
-    _, files, state = open_cached(Project(project), paths, tmp_path / "c", derive=False)
+    _, files, state = open_cached(Project(project), paths, tmp_path / "c")
     assert [f.label for f in files] == [
         *(f"ontology/{p.name}" for p in paths[:2]),
         *(p.relative_to(project).as_posix() for p in paths[2:]),
     ]
     assert "cache rebuilt" in state.summary()
+
+
+def _count_digests(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Record the files the cache reads to hash them (every file is settled at once: no 2 s margin)."""
+    from sovgraph.store import cache as cache_module
+
+    read: list[Path] = []
+    original = cache_module.digest
+
+    def counting(path: Path) -> str:
+        read.append(path)
+        return original(path)
+
+    monkeypatch.setattr(cache_module, "digest", counting)
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)
+    return read
+
+
+def test_unchanged_files_are_not_read_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read = _count_digests(monkeypatch)
+    cache = tmp_path / "cache"
+    first = sovgraph.load(project, cache=cache)
+    assert len(read) >= len(first.files)  # the first open hashes every file
+    read.clear()
+    second = sovgraph.load(project, cache=cache)
+    assert read == []  # nothing was read to know nothing changed
+    assert second.cache_state is not None and second.cache_state.reloaded == ()
+    assert _quads(second) == _quads(first)
+
+
+def test_a_file_rewritten_with_its_size_and_times_kept_is_still_seen(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    read = _count_digests(monkeypatch)
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    hosting = project / "data" / "hosting.ttl"
+    before = hosting.stat()
+    text = hosting.read_text(encoding="utf-8")
+    hosting.write_text(text.replace('"2020"^^xsd:gYear', '"2021"^^xsd:gYear'), encoding="utf-8")
+    os.utime(hosting, ns=(before.st_atime_ns, before.st_mtime_ns))  # size and modification time as before
+    assert hosting.stat().st_size == before.st_size and hosting.stat().st_mtime_ns == before.st_mtime_ns
+    read.clear()
+    kg = sovgraph.load(project, cache=cache)
+    assert hosting in read  # its change time gave it away: it was hashed
+    assert kg.cache_state is not None and kg.cache_state.reloaded == ("data/hosting.ttl",)
+
+
+def test_a_store_changed_after_it_was_verified_is_not_read(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    early = sovgraph.load(project, cache=cache)  # verified, its store not opened yet
+    assert not early.backend.opened  # type: ignore[attr-defined]
+    hosting = project / "data" / "hosting.ttl"
+    hosting.write_text(hosting.read_text(encoding="utf-8").replace('"2020"^^xsd:gYear', '"2021"^^xsd:gYear'))
+    sovgraph.load(project, cache=cache)  # another caller updates the cache
+    with pytest.warns(sovgraph.errors.CacheWarning, match="changed by another process"):
+        quads = _quads(early)  # early's graph comes from the files instead, and keeps no answer
+    assert early.cache_state is not None and early.cache_state.fingerprint is None
+    assert quads == _quads(sovgraph.load(project))

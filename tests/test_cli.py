@@ -220,3 +220,37 @@ def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
     finally:
         os.umask(previous)
     assert out.stat().st_mode & 0o777 == 0o644  # as a new file under that umask, not mkstemp's 0600
+
+
+def test_the_table_of_commands_is_what_each_family_registers() -> None:
+    import argparse
+    import importlib
+
+    from sovgraph.cli import COMMANDS, command
+
+    for family, names in COMMANDS.items():
+        parser = argparse.ArgumentParser()
+        commands = parser.add_subparsers()
+        importlib.import_module(family).register(commands, command)
+        assert tuple(commands.choices) == names, family
+
+
+def test_a_command_is_parsed_by_its_familys_parser_and_mistakes_by_the_whole_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from sovgraph.cli import _family_of, _parse
+
+    assert _family_of(["query", "who-hosts-what"]) == "sovgraph.cli.query"
+    assert _family_of(["--root", "chain", "stats"]) == "sovgraph.cli.graph"  # "chain" is --root's value
+    assert _family_of(["--debug", "view", "x"]) == "sovgraph.cli.network"
+    assert (
+        _family_of(["--help", "query"]) is None and _family_of(["querry"]) is None and _family_of([]) is None
+    )
+    args = _parse(["--ro", "query", "stats"])  # the guess (query) is wrong: the whole parser parses again
+    assert args.command_name == "stats" and args.root == Path("query")
+    assert _parse(["query", "claims", "--lang", "fr"]).command_name == "query"
+    with pytest.raises(SystemExit) as exit:
+        _parse(["query"])  # the family's parser fails: the whole parser's message, once
+    assert exit.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("error:") == 1 and "the following arguments are required: name" in err

@@ -6,9 +6,11 @@ import csv
 import io
 import json
 
+import hypothesis
+import hypothesis.strategies as st
 import pyoxigraph
 
-from sovgraph.sparql.results import Cell, Result, to_csv, to_json, to_table, to_tsv
+from sovgraph.sparql.results import Cell, Result, to_csv, to_json, to_table, to_tsv, wrap
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RESULT = Result(
@@ -76,3 +78,14 @@ def test_html_escapes_every_value_and_keeps_iris_in_tooltips() -> None:
     page = to_html(RESULT)
     assert '<td title="https://w3id.org/sovgraph/id/cnil">CNIL</td>' in page
     assert "<caption>2 row(s)</caption>" in page
+
+
+@hypothesis.settings(max_examples=500, deadline=None)
+@hypothesis.given(
+    st.text(alphabet=st.sampled_from("ab é-\t\n.,/:"), max_size=120) | st.text(max_size=60),
+    st.integers(min_value=1, max_value=40),
+)
+def test_wrap_cuts_lines_as_textwrap_does(value: str, width: int) -> None:
+    import textwrap
+
+    assert wrap(value, width) == (textwrap.wrap(value, width) or [""])

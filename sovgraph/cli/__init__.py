@@ -16,22 +16,27 @@ import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from sovgraph._version import __version__
 from sovgraph.cli.common import Handler, add_global_options, check_global_options, command
-from sovgraph.errors import OutputError, SovgraphError, UnexpectedError
+from sovgraph.errors import OutputError, SovgraphError, UnexpectedError, UsageRetry
 from sovgraph.output import silence_stdout
 
-FAMILIES = (
-    "sovgraph.cli.graph",  # validate, stats, export
-    "sovgraph.cli.query",  # queries, query, sparql, explain, check
-    "sovgraph.cli.network",  # chain, impact, concentration, centrality, view, export-network
-    "sovgraph.cli.endpoint",  # push, serve, enrich
-    "sovgraph.cli.synth",  # synth
-    "sovgraph.cli.publish",  # site
-)
-"""The command families, in the order ``sovgraph --help`` lists them; each has ``register()``."""
+COMMANDS = {
+    "sovgraph.cli.graph": ("validate", "stats", "export"),
+    "sovgraph.cli.query": ("queries", "query", "sparql", "explain", "check", "search", "who-hosts-what"),
+    "sovgraph.cli.network": ("chain", "impact", "concentration", "centrality", "view", "export-network"),
+    "sovgraph.cli.endpoint": ("push", "serve", "enrich"),
+    "sovgraph.cli.synth": ("synth",),
+    "sovgraph.cli.publish": ("site",),
+}
+"""The command families and the commands each ``register()`` adds, in the order ``sovgraph --help`` lists
+them (a test checks this table against the families): a command's run builds the parser of its own family
+only, which keeps start-up short."""
+FAMILIES = tuple(COMMANDS)
+_VALUED = frozenset({"--root", "--data", "--cache-dir"})
+"""The options before a command that take a value (the next word is theirs, not a command)."""
 
 _command = command  # how a family adds a command (kept under the name the tests build parsers with)
 
@@ -73,9 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     protected from every output (:func:`sovgraph.files.protected`).
     """
     _tolerant_streams()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    check_global_options(parser, args)
+    args = _parse(argv)
     handler: Handler = args.handler
     debug = bool(getattr(args, "debug", False))
     try:
@@ -171,8 +174,48 @@ def _inputs_protected(args: argparse.Namespace) -> AbstractContextManager[None]:
     return protected(paths)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _FamilyParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageRetry(message)
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments, parsed with the parser of the command's family alone when the command can be told
+    from the words before it; anything else (help, a mistake, no command) by the whole parser, so that
+    messages and help are always the whole parser's."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    family = _family_of(words)
+    if family is not None:
+        parser = build_parser((family,), parser_class=_FamilyParser)
+        try:
+            args = parser.parse_args(words)
+            check_global_options(parser, args)
+            return args
+        except UsageRetry:
+            pass
+    parser = build_parser()
+    args = parser.parse_args(words)
+    check_global_options(parser, args)
+    return args
+
+
+def _family_of(words: Sequence[str]) -> str | None:
+    """The family of the command named in ``words`` (after the global options), or ``None``."""
+    previous = ""
+    for word in words:
+        if word in ("-h", "--help", "--version", "--"):
+            return None
+        if not word.startswith("-") and previous not in _VALUED:
+            return next((family for family, names in COMMANDS.items() if word in names), None)
+        previous = word
+    return None
+
+
+def build_parser(
+    families: Sequence[str] = FAMILIES, parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser
+) -> argparse.ArgumentParser:
+    """The command line's parser, with the commands of ``families`` (all, by default)."""
+    parser = parser_class(
         prog="sovgraph",
         description="An open knowledge graph of digital sovereignty: who hosts what, under which law.",
         epilog="Run 'sovgraph COMMAND --help' for the options of a command. Exit codes: 0 success, 1 the "
@@ -186,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_global_options(parser)
     parser.set_defaults(handler=lambda _args: _usage(parser))
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for family in FAMILIES:
+    for family in families:
         importlib.import_module(family).register(commands, command)
     return parser
 

@@ -144,13 +144,16 @@ def rules(folder: Path, root: Path | None = None) -> list[QueryFile]:
 
     A rule's name is its file name without the numeric prefix that orders it (``10-in-force`` → ``in-force``).
     """
-    if not folder.is_dir():
-        return []
     found = []
-    for path in sorted(folder.glob("*.rq")):
+    for path in rule_files(folder):
         name = re.sub(r"^\d+-", "", path.stem)
         found.append(read_query(path, name, label(path, root)))
     return found
+
+
+def rule_files(folder: Path) -> list[Path]:
+    """The files of the rules of ``folder``, in the order they apply (see :func:`rules`), unread."""
+    return sorted(folder.glob("*.rq")) if folder.is_dir() else []
 
 
 def _param(where: str, number: int, name: str | None, spec: str | None, description: str) -> Param:

@@ -74,7 +74,10 @@ def run_library(
     given = dict(params)
     if query.param("lang") is not None and "lang" not in given:
         given["lang"] = lang  # a query that reads the language gets the one asked for
-    return run(kg, query, given, lang, resolve)
+    from sovgraph.sparql import answers
+
+    kept_as = answers.key(kg, query, given, lang)  # an unchanged cached graph: the answer may be kept
+    return answers.remember(kg, kept_as, lambda: run(kg, query, given, lang, resolve))
 
 
 def run_named(

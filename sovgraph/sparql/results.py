@@ -178,11 +178,42 @@ def _records(columns: list[str], rows: list[list[str]], width: int) -> str:
         for column, value in zip(columns, row, strict=True):
             if not value:
                 continue
-            wrapped = textwrap.wrap(value, max(20, width - name_width - 2)) or [""]
+            wrapped = wrap(value, max(20, width - name_width - 2))
             lines.append(f"{column.rjust(name_width)}: {wrapped[0]}")
             lines.extend(" " * (name_width + 2) + more for more in wrapped[1:])
         blocks.append("\n".join(lines))
     return "\n".join(blocks)
+
+
+def wrap(value: str, width: int) -> list[str]:
+    """``value`` in lines of at most ``width`` characters, as :func:`textwrap.wrap` makes them (one empty
+    line for an empty value); a short single-line value, the common case, without its machinery.
+
+    >>> wrap("a short value ", 20), wrap("", 20), wrap("two words", 5)
+    (['a short value'], [''], ['two', 'words'])
+    """
+    if not value.isprintable():  # tabs, newlines, spaces other than " ": textwrap's own rules
+        return textwrap.wrap(value, width) or [""]
+    if len(value) <= width:
+        return [value.rstrip()] if value.strip() else [""]
+    chunks = [c for c in textwrap.TextWrapper.wordsep_re.split(value) if c]  # textwrap's own cut
+    if any(len(c) > width for c in chunks):  # a word to break: textwrap's rules
+        return textwrap.wrap(value, width) or [""]
+    chunks.reverse()
+    lines: list[str] = []
+    while chunks:  # textwrap's greedy filling, for chunks that all fit on a line
+        if lines and chunks[-1][0] == " ":
+            chunks.pop()
+        line: list[str] = []
+        used = 0
+        while chunks and used + len(chunks[-1]) <= width:
+            used += len(chunks[-1])
+            line.append(chunks.pop())
+        if line and line[-1][0] == " ":
+            line.pop()
+        if line:
+            lines.append("".join(line))
+    return lines or [""]
 
 
 def to_csv(result: Result) -> str:

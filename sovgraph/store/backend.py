@@ -19,7 +19,7 @@ graphs**, and ``GRAPH`` clauses see those named graphs; without it the default g
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from sovgraph.errors import BackendError, QueryError
@@ -91,21 +91,36 @@ class Backend(Protocol):
 
 
 class EmbeddedBackend:
-    """The default: an in-process pyoxigraph store."""
+    """The default: an in-process pyoxigraph store, or a function that opens it when first used (the
+    on-disk cache: a call answered from kept answers never opens it)."""
 
     name = "the embedded store"
 
-    def __init__(self, store: pyoxigraph.Store) -> None:
-        self._store = store
+    def __init__(self, store: pyoxigraph.Store | Callable[[], pyoxigraph.Store]) -> None:
+        self._store: pyoxigraph.Store | None = None
+        self._open: Callable[[], pyoxigraph.Store] | None = None
+        if callable(store):
+            self._open = store
+        else:
+            self._store = store
 
     @property
     def store(self) -> pyoxigraph.Store:
+        if self._store is None:
+            assert self._open is not None
+            self._store = self._open()
+            self._open = None
         return self._store
+
+    @property
+    def opened(self) -> bool:
+        """Whether the store is open (always, unless it comes from the cache and was not needed yet)."""
+        return self._store is not None
 
     def query(self, text: str, *, union: bool = True) -> Answer:
         union = union and not names_dataset(text)  # a query's own dataset comes first
         try:
-            return self._store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
+            return self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
         except SyntaxError as exc:
             raise QueryError(f"the SPARQL query is not valid: {exc.msg or exc}.") from None
         except (RuntimeError, ValueError, OSError) as exc:
@@ -113,7 +128,7 @@ class EmbeddedBackend:
 
     def update(self, text: str) -> None:
         try:
-            self._store.update(text, prefixes=PREFIXES)
+            self.store.update(text, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise QueryError(f"the SPARQL update is not valid: {exc.msg or exc}.") from None
         except (RuntimeError, ValueError, OSError) as exc:
@@ -121,9 +136,10 @@ class EmbeddedBackend:
 
     def graphs(self) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for graph in self._store.named_graphs():
+        store = self.store
+        for graph in store.named_graphs():
             if graph.value.startswith(GRAPH):
-                counts[graph.value] = sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
+                counts[graph.value] = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
         return dict(sorted(counts.items()))
 
 

@@ -15,7 +15,10 @@ Safety:
   project's ``data/``, ``ontology/`` or ``queries/``.
 - **It verifies itself on open.** The manifest must have its exact schema and its own checksum, and every
   file of the store must have the SHA-256 recorded when the update that wrote it finished (the store is
-  closed before they are taken; a reader opens it read-only, which changes nothing). A cache that fails
+  closed before they are taken; a reader opens it read-only, which changes nothing). A store file whose
+  size, modification and change times, inode and device are still those recorded with its SHA-256 is not
+  read again (a truncation, a rewrite or a replacement changes its change time, which no program can set
+  back; RocksDB checks its own blocks' checksums as it reads them); any other is hashed. A cache that fails
   any of this — truncated, rewritten, zeroed or deleted store files, a malformed manifest, a lock that is
   not a file — is rebuilt from the project's files; if that fails too (:class:`CacheUnusable`), callers
   load in memory with one warning.
@@ -28,14 +31,28 @@ Safety:
 
 The cache lives in ``$SOVGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/sovgraph``, else ``~/.cache/sovgraph``,
 in one folder per project (named by a hash of the project's path).
+
+**Unchanged files are not read.** Like git's index, the manifest keeps, beside each input's SHA-256, the
+file's size, modification and change times, inode and device as they were when it was hashed: a file
+whose status is still exactly that, and that had not been modified for :data:`SETTLED_NS` when it was
+hashed, is taken as unchanged without reading it (a file written again within the same tick of the
+file system's clock would keep its times, hence the margin); any other file is hashed.
+
+**Answers.** A cache also keeps the answers of library queries for the graph it holds
+(:meth:`CacheState.answer`, :meth:`CacheState.keep_answer`, keyed by the caller; see
+:mod:`sovgraph.sparql.answers`): a later identical call on an unchanged graph reads the answer instead of
+opening the store. Each answer is checked against its own SHA-256 when read; at most
+:data:`MAX_ANSWERS` are kept, the oldest removed first, and all go with any update of the store.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +69,7 @@ if TYPE_CHECKING:
 
     from sovgraph.project import Project
 
-FORMAT = 2  # bump when the manifest or the store layout changes: older caches are rebuilt
+FORMAT = 3  # bump when the manifest or the store layout changes: older caches are rebuilt
 IN_MEMORY_QUADS = 5_000_000
 """A cached store up to this size is copied into memory, where queries run about three times faster than on
 disk (and give the answers a store loaded without the cache gives); a larger one is queried on disk."""
@@ -64,7 +81,18 @@ TAG_TEXT = (
     "# This folder is a cache of sovgraph (an on-disk store of a project's graph); it is rebuilt from the\n"
     "# project's files when removed. See https://bford.info/cachedir/ for this tag.\n"
 )
-_OWN = ("store", MANIFEST, DIRTY, "lock")  # what sovgraph writes in its folder (and validation-*.json)
+ANSWERS = "answers"
+MAX_ANSWERS = 256
+"""The most answers a cache keeps (the oldest are removed first)."""
+SETTLED_NS = 2_000_000_000
+"""A file modified less than this (2 s) before it was hashed is hashed again on the next open."""
+_OWN = (
+    "store",
+    MANIFEST,
+    DIRTY,
+    "lock",
+    ANSWERS,
+)  # what sovgraph writes in its folder (and validation-*.json)
 _UNCHECKED = ("LOG", "LOCK")  # RocksDB's informational log and its lock change on every open
 _SHA256 = frozenset("0123456789abcdef")
 
@@ -81,6 +109,7 @@ class CacheState:
     derived: bool = False
     rebuilt: bool = False
     repaired: str | None = None  # why a damaged cache was rebuilt
+    fingerprint: str | None = None  # the manifest's checksum: equal fingerprints, equal stores
 
     def released(self) -> CacheState:
         """The same state without the lock (once the on-disk store is no longer used)."""
@@ -89,6 +118,18 @@ class CacheState:
         if self.lock is not None:
             self.lock.close()
         return replace(self, lock=None)
+
+    def holding(self, lock: Any) -> CacheState:
+        """The same state, keeping ``lock`` (the store is read from disk for as long as it lives)."""
+        from dataclasses import replace
+
+        return replace(self, lock=lock)
+
+    def without_answers(self) -> CacheState:
+        """The same state, keeping and reading no answer (the graph was loaded from the files instead)."""
+        from dataclasses import replace
+
+        return replace(self.released(), fingerprint=None)
 
     def recall(self, kind: str, key: str) -> str | None:
         """A text kept beside the store under ``kind`` for the content key ``key`` (see :meth:`keep`)."""
@@ -105,6 +146,37 @@ class CacheState:
             for old in self.folder.glob(f"{kind}-*.json"):
                 old.unlink(missing_ok=True)
             write_atomic(self.folder / f"{kind}-{key[:32]}.json", text.encode("utf-8"))
+        except (OSError, SovgraphError):
+            pass
+
+    def answer(self, key: str) -> bytes | None:
+        """The answer kept for ``key`` (see :meth:`keep_answer`), or ``None``; one that does not match its
+        own checksum (damage) is removed and not returned."""
+        kept = self.folder / ANSWERS / f"{key[:48]}.answer"
+        try:
+            with kept.open("rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        check, _, body = data.partition(b"\n")
+        if check != hashlib.sha256(body).hexdigest().encode("ascii"):
+            with contextlib.suppress(OSError):
+                kept.unlink()
+            return None
+        return body
+
+    def keep_answer(self, key: str, body: bytes) -> None:
+        """Keep an answer for ``key`` (a caller's hash of everything the answer depends on, the cache's
+        :attr:`fingerprint` included); the oldest are removed past :data:`MAX_ANSWERS`. A cache that cannot
+        be written keeps nothing: the answer is computed again next time."""
+        folder = self.folder / ANSWERS
+        try:
+            folder.mkdir(exist_ok=True)
+            kept = sorted(folder.glob("*.answer"), key=lambda p: p.stat().st_mtime_ns)
+            for old in kept[: max(0, len(kept) - MAX_ANSWERS + 1)]:
+                old.unlink(missing_ok=True)
+            check = hashlib.sha256(body).hexdigest().encode("ascii")
+            write_atomic(folder / f"{key[:48]}.answer", check + b"\n" + body)
         except (OSError, SovgraphError):
             pass
 
@@ -126,6 +198,9 @@ class _Manifest:
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     derived: str | None = None
     store: dict[str, str] = field(default_factory=dict)  # store file name -> SHA-256
+    store_stat: dict[str, list[int]] = field(default_factory=dict)  # store file name -> its status then
+    seen: dict[str, dict[str, Any]] = field(default_factory=dict)  # input path -> sha256, stat, at
+    checksum: str | None = None
 
     @classmethod
     def read(cls, folder: Path) -> _Manifest | None:
@@ -137,12 +212,13 @@ class _Manifest:
             return None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             return None
-        if set(data) != {"format", "files", "derived", "store", "checksum"}:
+        if set(data) != {"format", "files", "derived", "store", "store_stat", "seen", "checksum"}:
             return None
         body = {k: v for k, v in data.items() if k != "checksum"}
         if data["checksum"] != _checksum(body):
             return None
         files, derived, store = data["files"], data["derived"], data["store"]
+        store_stat, seen = data["store_stat"], data["seen"]
         if not isinstance(files, dict) or not isinstance(store, dict) or not store:
             return None
         if derived is not None and not _is_sha256(derived):
@@ -158,11 +234,42 @@ class _Manifest:
                 return None
         if not all(isinstance(k, str) and "/" not in k and _is_sha256(v) for k, v in store.items()):
             return None
-        return cls(files=dict(files), derived=derived, store=dict(store))
+        if not (isinstance(store_stat, dict) and all(_is_stat(v) for v in store_stat.values())):
+            return None
+        if not isinstance(seen, dict):
+            return None
+        for entry in seen.values():
+            if not (
+                isinstance(entry, dict)
+                and set(entry) == {"sha256", "stat", "at"}
+                and _is_sha256(entry["sha256"])
+                and _is_stat(entry["stat"])
+                and isinstance(entry["at"], int)
+            ):
+                return None
+        return cls(
+            files=dict(files),
+            derived=derived,
+            store=dict(store),
+            store_stat=dict(store_stat),
+            seen=dict(seen),
+            checksum=data["checksum"],
+        )
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "files": self.files,
+            "derived": self.derived,
+            "store": self.store,
+            "store_stat": self.store_stat,
+            "seen": self.seen,
+        }
 
     def write(self, folder: Path) -> None:
-        body = {"format": FORMAT, "files": self.files, "derived": self.derived, "store": self.store}
-        data = {**body, "checksum": _checksum(body)}
+        body = self.body()
+        self.checksum = _checksum(body)
+        data = {**body, "checksum": self.checksum}
         write_atomic(folder / MANIFEST, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
 
 
@@ -174,15 +281,76 @@ def _is_sha256(value: object) -> bool:
     return isinstance(value, str) and len(value) == 64 and set(value) <= _SHA256
 
 
+def _is_stat(value: object) -> bool:
+    return isinstance(value, list) and len(value) == 5 and all(isinstance(v, int) for v in value)
+
+
+def file_status(path: Path) -> list[int] | None:
+    """What tells a file's content changed without reading it: size, modification and change times (in
+    nanoseconds), inode and device; ``None`` when the file cannot be examined."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+@dataclass(frozen=True)
+class Seen:
+    """An input's SHA-256 with the status its file had when hashed, and when that was (ns since 1970)."""
+
+    sha256: str
+    stat: list[int] | None
+    at: int
+
+    def entry(self) -> dict[str, Any] | None:
+        return {"sha256": self.sha256, "stat": self.stat, "at": self.at} if self.stat is not None else None
+
+
+def digests(paths: Iterable[Path], seen: dict[str, dict[str, Any]]) -> dict[Path, Seen]:
+    """The SHA-256 of each file, read only when its status differs from the one recorded in ``seen`` (the
+    manifest's) or when it had been modified less than :data:`SETTLED_NS` before it was hashed."""
+    found = {}
+    for path in paths:
+        key = os.path.abspath(path)
+        now = time.time_ns()
+        stat = file_status(path)
+        was = seen.get(key)
+        if (
+            was is not None
+            and stat is not None
+            and was["stat"] == stat
+            and stat[1] <= was["at"] - SETTLED_NS
+            and stat[2] <= was["at"] - SETTLED_NS
+        ):
+            found[path] = Seen(was["sha256"], stat, was["at"])
+        else:
+            found[path] = Seen(digest(path), stat, now)
+    return found
+
+
+def _seen_entries(seen: dict[Path, Seen]) -> dict[str, dict[str, Any]]:
+    return {os.path.abspath(p): e for p, s in seen.items() if (e := s.entry()) is not None}
+
+
 def store_digests(location: Path) -> dict[str, str]:
     """The SHA-256 of every file of an on-disk store (RocksDB's informational log and lock excepted)."""
-    found = {}
+    return {path.name: digest(path) for path in _store_files(location)}
+
+
+def store_status(location: Path) -> dict[str, list[int] | None]:
+    """The status (:func:`file_status`) of every file of an on-disk store, as :func:`store_digests`."""
+    return {path.name: file_status(path) for path in _store_files(location)}
+
+
+def _store_files(location: Path) -> list[Path]:
+    found = []
     for path in sorted(location.iterdir()):
         if path.name.startswith(_UNCHECKED):
             continue
         if not path.is_file():
             raise OSError(f"{path.name} is not a file")
-        found[path.name] = digest(path)
+        found.append(path)
     return found
 
 
@@ -297,6 +465,11 @@ def _wipe(folder: Path) -> None:
             _remove(kept)
 
 
+StoreOpener = Callable[[], "tuple[pyoxigraph.Store, Any]"]
+"""How the cached store is opened, on first use (a call that only reads kept answers never opens it): the
+store, and the shared lock to keep while it is read from disk."""
+
+
 def open_cached(
     project: Project,
     paths: Sequence[Path],
@@ -304,26 +477,35 @@ def open_cached(
     *,
     derive: Derivation | None = None,
     model: Collection[Path] | None = None,
-) -> tuple[pyoxigraph.Store, list[LoadedFile], CacheState]:
-    """The on-disk store of ``folder`` brought up to date with ``paths`` (and derived by ``derive``);
-    ``model`` names the files that may describe the vocabulary (see :func:`sovgraph.store.ingest.load_store`).
+) -> tuple[StoreOpener, list[LoadedFile], CacheState]:
+    """The on-disk store of ``folder`` brought up to date with ``paths`` (and derived by ``derive``), as a
+    function that opens it; ``model`` names the files that may describe the vocabulary (see
+    :func:`sovgraph.store.ingest.load_store`).
 
     A damaged cache is rebuilt; one that cannot be used raises :class:`CacheUnusable` (or
     :class:`CacheBusy` when another process holds it), and a folder that is not a cache
-    :class:`CacheRefused`. A bad input file raises its own error, and the cache is left as it was.
+    :class:`CacheRefused`. A bad input file raises its own error, and the cache is left as it was. A store
+    that verified but then fails to open raises :class:`CacheUnusable` from the opener, and is marked to be
+    rebuilt by the next call.
     """
     labels = dict(project_labels(paths, project.root))
     for path in paths:  # before any is read: an unknown extension, a FIFO (which would block)...
         rdf_format(path)
         check_input(path, labels[path])
-    digests = {labels[p]: digest(p) for p in paths}
-    derived_key = report_key([*digests.values(), *(digest(r) for r in derive.inputs)]) if derive else None
+    hints = _Manifest.read(folder)  # what was seen: unchanged files are not read again
+    inputs = [*paths, *(derive.inputs if derive else ())]
+    seen = digests(inputs, hints.seen if hints is not None else {})
+    file_digests = {labels[p]: seen[p].sha256 for p in paths}
+    derived_key = (
+        report_key([*file_digests.values(), *(seen[r].sha256 for r in derive.inputs)]) if derive else None
+    )
     try:
         claim(folder, project)
     except OSError as exc:
         raise CacheUnusable(f"{folder}: the cache cannot be written ({exc.strerror or exc})") from None
+    args = (project, paths, folder, labels, file_digests, seen, derived_key, derive, model)
     try:
-        return _open_or_update(project, paths, folder, labels, digests, derived_key, derive, model, None)
+        return _open_or_update(*args, None)
     except (CacheBusy, CacheRefused, CacheUnusable):
         raise
     except SovgraphError:
@@ -331,7 +513,7 @@ def open_cached(
     except (OSError, RuntimeError, ValueError, AttributeError) as exc:
         damage = f"{type(exc).__name__}: {exc}"
     try:  # once: what the checks did not see made the store fail; rebuild it from the files
-        return _open_or_update(project, paths, folder, labels, digests, derived_key, derive, model, damage)
+        return _open_or_update(*args, damage)
     except (CacheBusy, CacheRefused, CacheUnusable, SovgraphError):
         raise
     except (OSError, RuntimeError, ValueError, AttributeError) as exc:
@@ -345,6 +527,11 @@ def _damage(folder: Path, manifest: _Manifest | None) -> str | None:
     if (folder / DIRTY).exists():
         return "an update did not finish"
     try:
+        status = store_status(folder / "store")
+        if set(status) == set(manifest.store) and all(
+            now is not None and now == manifest.store_stat.get(name) for name, now in status.items()
+        ):
+            return None  # every file as written (see the module documentation)
         found = store_digests(folder / "store")
     except OSError:
         return "the store is missing or unreadable"
@@ -353,17 +540,48 @@ def _damage(folder: Path, manifest: _Manifest | None) -> str | None:
     return None
 
 
+def _opener(folder: Path, fingerprint: str | None) -> StoreOpener:
+    """Open the verified store read-only when first needed, under a shared lock, if it is still the one
+    verified (its manifest's checksum is ``fingerprint``); it returns the store and the lock, which the
+    caller keeps for as long as it reads the on-disk store. A store that changed since, or is being
+    updated, raises :class:`CacheUnusable`; one that fails to open is also marked for a rebuild."""
+
+    def open_store() -> tuple[pyoxigraph.Store, Any]:
+        try:
+            lock = _lock(folder, exclusive=False)
+        except CacheBusy:
+            raise CacheUnusable(f"{folder}: another sovgraph process is updating this cache") from None
+        try:
+            manifest = _Manifest.read(folder)
+            if manifest is None or manifest.checksum != fingerprint or (folder / DIRTY).exists():
+                raise CacheUnusable(f"{folder}: the cache was changed by another process since it was opened")
+            return _open(folder, read_only=True), lock
+        except CacheUnusable:
+            lock.close()
+            raise
+        except (OSError, RuntimeError, ValueError) as exc:
+            lock.close()
+            with contextlib.suppress(OSError):
+                (folder / DIRTY).write_text(
+                    "the store failed to open; it will be rebuilt\n", encoding="utf-8"
+                )
+            raise CacheUnusable(f"{folder}: the cached store failed to open ({exc})") from None
+
+    return open_store
+
+
 def _open_or_update(
     project: Project,
     paths: Sequence[Path],
     folder: Path,
     labels: dict[Path, str],
     digests: dict[str, str],
+    seen: dict[Path, Seen],
     derived_key: str | None,
     derive: Derivation | None,
     model: Collection[Path] | None,
     repair: str | None,
-) -> tuple[pyoxigraph.Store, list[LoadedFile], CacheState]:
+) -> tuple[StoreOpener, list[LoadedFile], CacheState]:
     import gc
 
     import pyoxigraph
@@ -375,9 +593,14 @@ def _open_or_update(
         changed = [p for p in paths if manifest.files.get(labels[p], {}).get("sha256") != digests[labels[p]]]
         removed = sorted(set(manifest.files) - set(digests))
         if not (changed or removed or (derive and manifest.derived != derived_key)):
-            store = _open(folder, read_only=True)
             files = [_loaded(p, labels[p], manifest.files[labels[p]]) for p in paths]
-            return store, files, CacheState(folder, lock, reused=tuple(labels[p] for p in paths))
+            reused = tuple(labels[p] for p in paths)
+            lock.close()  # taken again when the store is opened (see _opener)
+            return (
+                _opener(folder, manifest.checksum),
+                files,
+                CacheState(folder, reused=reused, fingerprint=manifest.checksum),
+            )
     lock.close()
 
     lock = _lock(folder, exclusive=True)  # an update: alone; then what is there is read again
@@ -399,6 +622,7 @@ def _open_or_update(
         (folder / DIRTY).write_text(
             "an update of this cache did not finish; it will be rebuilt\n", encoding="utf-8"
         )
+        _remove(folder / ANSWERS)  # answers of the store as it was
         store = _open(folder, read_only=False)
         for info in fill_store(store, parsed):
             manifest.files[info.label] = {
@@ -417,27 +641,26 @@ def _open_or_update(
         store.flush()
         del store  # closed before its files are checksummed: closing may still write them
         gc.collect()
+        manifest.store_stat = {n: st for n, st in store_status(folder / "store").items() if st is not None}
         manifest.store = store_digests(folder / "store")
+        manifest.seen = _seen_entries(seen)
         manifest.write(folder)
         (folder / DIRTY).unlink()
-        _share(lock)
-        store = _open(folder, read_only=True)
-    except BaseException:
+    finally:
         lock.close()
-        raise
     files = [_loaded(p, labels[p], manifest.files[labels[p]]) for p in paths]
     return (
-        store,
+        _opener(folder, manifest.checksum),
         files,
         CacheState(
             folder,
-            lock,
             reused=tuple(labels[p] for p in paths if p not in changed),
             reloaded=tuple(labels[p] for p in changed),
             removed=tuple(removed),
             derived=bool(derive and (stale_derived or changed or removed)),
             rebuilt=rebuilt,
             repaired=damage if damage not in (None, "new") else None,
+            fingerprint=manifest.checksum,
         ),
     )
 
@@ -472,13 +695,6 @@ def _lock(folder: Path, *, exclusive: bool) -> Any:
             "Loading in memory instead."
         ) from None
     return handle
-
-
-def _share(handle: Any) -> None:
-    """Turn an update's exclusive lock into a reader's shared one."""
-    import fcntl
-
-    fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
 
 
 def _open(folder: Path, *, read_only: bool) -> pyoxigraph.Store:

@@ -69,11 +69,11 @@ MODEL_NAMESPACES = (SOV, KIND)
 
 _BLOCK = 1 << 20
 _NUL_MARKERS = (b"\x00", b"\\u0000", b"\\U00000000")
-_XML_TOKEN = re.compile(
+_XML_TOKEN = (
     rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!.*?>"
-    rb"|<(/?)[^\s/>!?][^\s/>]*(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*(/?)>",
-    re.S,
+    rb"|<(/?)[^\s/>!?][^\s/>]*(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*(/?)>"
 )
+"""An RDF/XML token, compiled only when an RDF/XML file is read (not at start-up)."""
 _LOCATION = re.compile(
     r"^Parser error (?:at line \d+ (?:between columns \d+ and \d+|column \d+)"
     r"|between line \d+ column \d+ and line \d+ column \d+): "
@@ -193,7 +193,7 @@ def _screen_xml(data: bytes, path: Path, name: str, *, nul: bool) -> None:
             "gigabytes; write the IRIs in full, or convert the file to Turtle",
         )
     depth = 0
-    for token in _XML_TOKEN.finditer(data):
+    for token in re.finditer(_XML_TOKEN, data, re.S):
         closing, empty = token.group(1), token.group(2)
         if closing is None:  # a comment, CDATA, a processing instruction or a declaration
             continue
