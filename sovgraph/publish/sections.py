@@ -47,6 +47,20 @@ SECTIONS = (
     ),
     Section("who-hosts-what", "provider", ACTORS, "What it hosts", "Ce qu'elle héberge"),
     Section(
+        "ownership",
+        "controlled",
+        ACTORS,
+        "Who controls it, up to the top",
+        "Qui la contrôle, jusqu'au sommet",
+    ),
+    Section(
+        "ownership",
+        "controller",
+        ACTORS,
+        "What it controls, directly and indirectly",
+        "Ce qu'elle contrôle, directement ou indirectement",
+    ),
+    Section(
         "exposure",
         "law",
         (SOV + "Law",),
