@@ -223,7 +223,12 @@ def test_a_concept_of_a_controlled_list_has_its_page_data_and_uses(
     used = {
         t.object.value for ts in catalogue.triples.values() for t in ts if t.object.value.startswith(KIND)
     }
-    assert KIND + "subsidiary" in catalogue.concepts and set(catalogue.concepts) <= used
+    assert KIND + "subsidiary" in catalogue.concepts and used <= set(catalogue.concepts)
+    unused = sorted(set(catalogue.concepts) - used)
+    assert unused  # a concept nothing uses has its page too (its kind: IRI can be served), which says so
+    assert "Nothing in the curated graph uses this concept." in (
+        site / concept_page(unused[0], "en")
+    ).read_text(encoding="utf-8")
     assert KIND + "ControlKinds" not in catalogue.concepts  # a list is not a concept
     for iri in catalogue.concepts:
         for lang in ("en", "fr"):
@@ -257,6 +262,29 @@ def test_a_concept_of_a_controlled_list_has_its_page_data_and_uses(
     entry = next(e for e in search["entries"] if e["iri"] == KIND + "subsidiary")
     assert entry["page"]["fr"] == "kind/subsidiary.fr.html" and entry["cls"]["en"] == "Kinds of control"
     assert "filiale" in entry["names"]
+
+
+def test_an_entity_network_is_the_focus_view_cut_from_its_part_of_the_graph(
+    kg: sovgraph.KnowledgeGraph,
+) -> None:
+    """The site cuts each entity's focus view from the part of the projection around it (much faster): the
+    same nodes, edges, highlighted chains and attributes as from the whole projection."""
+    from sovgraph.network.focus import focus_view
+    from sovgraph.publish.networks import around, projections
+
+    graph = projections(kg, AS_OF, ("en",))["en"]
+    nodes = sorted(n for n in graph if graph.degree(n) > 0)
+    hubs = [SG + name for name in ("emc2", "microsoft-azure", "microsoft-corporation", "cloud-act", "amazon")]
+    chained = 0
+    for node in [*nodes[::25], *hubs]:
+        whole, part = focus_view(graph, node, depth=1), focus_view(around(graph, node), node, depth=1)
+        assert dict(part.nodes(data=True)) == dict(whole.nodes(data=True)), node
+        assert sorted(part.edges(keys=True, data=True), key=repr) == sorted(
+            whole.edges(keys=True, data=True), key=repr
+        ), node
+        assert part.graph == whole.graph, node
+        chained += any(attrs.get("highlight") for _, attrs in whole.nodes(data=True))
+    assert chained > 5  # the comparison covers views with highlighted chains
 
 
 # --- the link to a query page ----------------------------------------------------------------------------
