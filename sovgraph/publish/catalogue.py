@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -79,8 +79,9 @@ class Catalogue:
     incoming: dict[str, list[pyoxigraph.Triple]] = field(default_factory=dict)
     """Curated triples whose object is the IRI (by object IRI)."""
     concepts: dict[str, list[pyoxigraph.Triple]] = field(default_factory=dict)
-    """The concepts of the controlled lists (``kind:``) that curated triples use, each with what the
-    ontology says about it (its triples in the ontology's files), concepts sorted by IRI."""
+    """The concepts of the controlled lists (``kind:``, typed ``skos:Concept``), each with what the ontology
+    says about it (its triples in the ontology's files), sorted by IRI. Every concept has a page, so that
+    every ``kind:`` IRI of a concept can be served; a page lists what uses the concept (maybe nothing)."""
 
     # --- reading -----------------------------------------------------------------------------------------
 
@@ -126,7 +127,7 @@ class Catalogue:
         return [t.object for t in self.concepts.get(iri, []) if t.predicate.value == IN_SCHEME]
 
     def is_concept(self, iri: str) -> bool:
-        """Whether the IRI is a concept of a controlled list used by the curated graph (it has a page)."""
+        """Whether the IRI is a concept of a controlled list (it has a page)."""
         return iri in self.concepts
 
     def of(self, iri: str) -> list[pyoxigraph.Triple]:
@@ -246,7 +247,7 @@ def read(kg: KnowledgeGraph, as_of: str) -> Catalogue:
         )
         for row in kg.select(_IN_FORCE)
     }
-    concepts = _concepts(kg, [f.graph for f in kg.files if f.path.resolve() in ontology], incoming)
+    concepts = _concepts(kg, [f.graph for f in kg.files if f.path.resolve() in ontology])
     catalogue = Catalogue(
         as_of=as_of,
         graphs=graphs,
@@ -267,10 +268,8 @@ def read(kg: KnowledgeGraph, as_of: str) -> Catalogue:
     return catalogue
 
 
-def _concepts(
-    kg: KnowledgeGraph, graphs: list[str], used: Mapping[str, list[pyoxigraph.Triple]]
-) -> dict[str, list[pyoxigraph.Triple]]:
-    """The ``kind:`` concepts that curated triples point to, with their triples in the ontology's files."""
+def _concepts(kg: KnowledgeGraph, graphs: list[str]) -> dict[str, list[pyoxigraph.Triple]]:
+    """The ``kind:`` concepts, with their triples in the ontology's files."""
     import pyoxigraph
 
     found: dict[str, list[pyoxigraph.Triple]] = defaultdict(list)
@@ -282,8 +281,7 @@ def _concepts(
     return {
         iri: sorted(set(triples), key=_order)
         for iri, triples in sorted(found.items())
-        if iri in used
-        and any(t.predicate.value == RDF_TYPE and str(t.object) == f"<{CONCEPT}>" for t in triples)
+        if any(t.predicate.value == RDF_TYPE and str(t.object) == f"<{CONCEPT}>" for t in triples)
     }
 
 

@@ -74,8 +74,9 @@ WORDS: dict[str, dict[str, str]] = {
         "concept": "Concept of a controlled list",
         "in_scheme": "list:",
         "used_by": "Used by",
-        "concepts": "Controlled lists: the concepts in use",
-        "concepts_intro": "Every concept of the controlled lists that the curated graph uses, with its list.",
+        "unused": "Nothing in the curated graph uses this concept.",
+        "concepts": "Controlled lists: their concepts",
+        "concepts_intro": "Every concept of the controlled lists, with its list; its page says what uses it.",
         "query_page": "SPARQL query",
         "query_entity": "Query this entity",
         "query_note": "Opens the query page of a running sovgraph serve ({url}), with a ready query about "
@@ -148,8 +149,10 @@ WORDS: dict[str, dict[str, str]] = {
         "concept": "Concept d'une liste contrôlée",
         "in_scheme": "liste :",
         "used_by": "Employé par",
-        "concepts": "Listes contrôlées : les concepts employés",
-        "concepts_intro": "Chaque concept des listes contrôlées qu'emploie le graphe, avec sa liste.",
+        "unused": "Rien dans le graphe ne fait appel à ce concept.",
+        "concepts": "Listes contrôlées : leurs concepts",
+        "concepts_intro": "Chaque concept des listes contrôlées, avec sa liste ; sa page dit ce qui "
+        "l'emploie.",
         "query_page": "Requête SPARQL",
         "query_entity": "Interroger cette entité",
         "query_note": "Ouvre la page de requête d'un sovgraph serve en marche ({url}), avec une requête "
