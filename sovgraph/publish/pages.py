@@ -134,6 +134,7 @@ class Site:
                     self.by_text.setdefault(text.strip(), iri)
         self.library = kg.library()
         self._answers: dict[tuple[str, str, tuple[tuple[str, object], ...]], Result] = {}
+        self._grouped: dict[tuple[str, str, str], tuple[list[str], dict[str, list[Any]]]] = {}
 
     # --- links -------------------------------------------------------------------------------------------
 
@@ -367,7 +368,10 @@ class Site:
             params: dict[str, object] = {section.param: iri}
             if query.param("as_of") is not None:
                 params["as_of"] = self.catalogue.as_of
-            result = self.answer(section.query, lang, params)
+            if section.at_once:
+                result = self.answer_for(section.query, lang, section.param, iri, self.catalogue.as_of)
+            else:
+                result = self.answer(section.query, lang, params)
             if result.rows:
                 table = self.table(result, path, lang, notes, leave_out=iri)
                 shown.append({"title": section.title(lang), "query": section.query, **table})
@@ -383,6 +387,24 @@ class Site:
         if key not in self._answers:
             self._answers[key] = self.kg.run(name, lang=lang, **params)
         return self._answers[key]
+
+    def answer_for(self, name: str, lang: str, param: str, iri: str, as_of: str) -> Result:
+        """The rows of a library query about ``iri`` taken from its answer for all entities (asked once):
+        those whose column ``param`` is ``iri`` (see :attr:`sovgraph.publish.sections.Section.at_once`)."""
+        from sovgraph.sparql.results import Result
+
+        query = self.library[name]
+        key = (name, lang if query.param("lang") is not None else "", param)
+        if key not in self._grouped:
+            whole = self.answer(name, lang, {"as_of": as_of} if query.param("as_of") is not None else {})
+            grouped: dict[str, list[Any]] = defaultdict(list)
+            for row in whole.rows:
+                cell = row.get(param)
+                if cell is not None and cell.is_iri:
+                    grouped[cell.value].append(row)
+            self._grouped[key] = (whole.columns, dict(grouped))
+        columns, rows = self._grouped[key]
+        return Result(list(columns), list(rows.get(iri, [])))
 
     def table(
         self, result: Result, path: str, lang: str, notes: Notes, leave_out: str | None = None
