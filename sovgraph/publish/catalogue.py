@@ -126,10 +126,6 @@ class Catalogue:
         """The lists (``skos:inScheme``) of a concept that has a page."""
         return [t.object for t in self.concepts.get(iri, []) if t.predicate.value == IN_SCHEME]
 
-    def is_concept(self, iri: str) -> bool:
-        """Whether the IRI is a concept of a controlled list (it has a page)."""
-        return iri in self.concepts
-
     def of(self, iri: str) -> list[pyoxigraph.Triple]:
         """The curated triples of an IRI subject."""
         import pyoxigraph

@@ -139,7 +139,8 @@ class Site:
     # --- links -------------------------------------------------------------------------------------------
 
     def href(self, origin: str, iri: str, lang: str) -> str | None:
-        """The link from page ``origin`` to the page of ``iri``: an entity page, or the ontology reference."""
+        """The link from page ``origin`` to the page of ``iri``: an entity or concept page, or the ontology
+        reference."""
         if iri in self.pages:
             return relative(origin, page_of(iri, lang))
         if iri in self.catalogue.concepts:

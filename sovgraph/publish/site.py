@@ -2,10 +2,13 @@
 
 ``build_site(kg, "public")`` writes, for every entity of the curated graph (see
 :mod:`sovgraph.publish.catalogue`), ``id/NAME.en.html``, ``id/NAME.fr.html``, ``id/NAME.ttl`` and
-``id/NAME.jsonld``; index pages per class (``class/``), the decisions timeline, the who-hosts-what table,
-a page per network view (``network/``), the search pages and ``search-index.json``, the ontology reference
-in both languages, the dumps (``dumps/``), the dataset description (``void.ttl``) and the JSON-LD context.
-Every page works from the file system and any static host: nothing is fetched from elsewhere.
+``id/NAME.jsonld``; for every concept of a controlled list, ``kind/NAME.{en,fr}.html``, ``.ttl`` and
+``.jsonld``, and their index ``concepts.{en,fr}.html``; index pages per class (``class/``), the decisions
+timeline, the who-hosts-what table, a page per network view (``network/``), the search pages and
+``search-index.json``, the ontology reference in both languages, the dumps (``dumps/``), the dataset
+description (``void.ttl``) and the JSON-LD context.
+Every page works from the file system and any static host: nothing is fetched from elsewhere. Given the
+address of a ``sovgraph serve`` query page, the pages link to it (plain links: the site works without it).
 
 The output folder must be new, empty, or a site this function built before (it holds ``.sovgraph-site``):
 a folder with anything else in it is refused, so no one's files are overwritten by mistake.
