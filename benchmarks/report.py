@@ -152,6 +152,9 @@ def markdown(info: dict[str, Any], outcomes: list[Any]) -> str:
             "",
             *_size_table(size, info["sizes"].get(size, {}), [o for o in outcomes if o.size == size]),
         ]
+    site = site_lines(outcomes)
+    if site:
+        lines += ["", *site]
     cli = [o for o in outcomes if o.size == "curated"]
     if cli:
         lines += ["", "## Command line on the curated graph (`sovgraph query who-hosts-what`, wall time)", ""]
@@ -163,6 +166,36 @@ def markdown(info: dict[str, Any], outcomes: list[Any]) -> str:
     )
     lines += [f"- {n}" for n in notes] or ["- (none)"]
     return "\n".join(lines) + "\n"
+
+
+SITE_OPS = ("site (no networks)", "site (with networks)")
+"""The static site's operations (``benchmarks/run.py``), compared with the network projection."""
+
+
+def site_lines(outcomes: list[Any]) -> list[str]:
+    """The static site per size: its time, pages per second, and its time over the network projection's
+    (the view pipeline's own step, measured in the same run)."""
+    sizes = [
+        size for size in _sizes(outcomes) if any(_find(outcomes, size, op, "sovgraph") for op in SITE_OPS)
+    ]
+    if not sizes:
+        return []
+    lines = [
+        "## Static site (`sovgraph site`) against the view pipeline",
+        "",
+        "| size | site, no networks | pages/s | ÷ projection | site, with networks | pages/s | ÷ projection "
+        "| network projection |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for size in sizes:
+        projection = _find(outcomes, size, "network projection", "sovgraph")
+        cells = []
+        for op in SITE_OPS:
+            built = _find(outcomes, size, op, "sovgraph")
+            rate = f"{built.rows / built.median:,.0f}" if _ok(built) and built.rows else "-"
+            cells += [cell(built), rate, ratio(built, projection)]
+        lines.append(f"| {size} | {' | '.join(cells)} | {cell(projection)} |")
+    return lines
 
 
 def _sizes(outcomes: Iterable[Any]) -> list[str]:

@@ -131,7 +131,7 @@ def _settings(argv: list[str] | None) -> Settings:
 def _prepare(triples: int, seed: int) -> tuple[list[Path], dict[str, Any]]:
     digest = hashlib.sha256()
     for path in [
-        ROOT / "sovgraph" / "synth.py",
+        ROOT / "sovgraph" / "tools" / "synth.py",
         *sorted((ROOT / "ontology").glob("*.ttl")),
         *sorted((ROOT / "queries" / "rules").glob("*.rq")),
     ]:
@@ -233,7 +233,16 @@ def _measure_size(
         },
     ]
     out += _run_ops(size, triples, "sovgraph", derived, views, s.cap, s, history)
+    out += _run_ops(size, triples, "sovgraph", derived, _site_ops(s), s.heavy_cap, s, history)
     return out
+
+
+def _site_ops(s: Settings) -> list[dict[str, Any]]:
+    """The static site (``sovgraph site``), without and with the network drawings, as of the views' day."""
+    return [
+        {"id": f"site{name}", "kind": "site", "as_of": DAYS["2024"], "networks": networks, "cap": s.heavy_cap}
+        for name, networks in ((" (no networks)", False), (" (with networks)", True))
+    ]
 
 
 def _skip(op: str, engine: str, triples: int, cap: float, history: list[Outcome]) -> str | None:
@@ -346,10 +355,12 @@ def _outcome(size: str, op: str, engine: str, result: dict[str, Any]) -> Outcome
     extra = {
         k: v
         for k, v in result.items()
-        if k in ("violations", "warnings", "nodes", "edges", "bytes", "skipped")
+        if k in ("violations", "warnings", "nodes", "edges", "bytes", "skipped", "pages", "entities", "files")
     }
     note = ""
-    if "violations" in extra:
+    if "pages" in extra:
+        note = f"{extra['pages']:,} pages, {extra['entities']:,} entities, {extra['files']:,} files"
+    elif "violations" in extra:
         note = f"{extra['violations']} violation(s), {extra['warnings']} warning(s)"
     elif "edges" in extra:
         note = f"{extra['nodes']:,} nodes, {extra['edges']:,} edges" + (

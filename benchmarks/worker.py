@@ -6,8 +6,9 @@ Run by ``benchmarks/run.py`` (never by hand, never by pytest)::
 
 The spec names the engine, the files and the operations. Events go to standard output, one JSON object per
 line: ``loaded`` (seconds, peak RSS), then for each operation ``start`` and ``done`` (times of every repeat,
-rows, peak RSS) or ``error``. The parent enforces the time caps: it kills this process when an operation
-runs over its cap, and starts a new one for the operations left.
+rows, peak RSS) or ``error``; a ``site`` operation builds the static site (``sovgraph.publish.build_site``)
+into a temporary folder. The parent enforces the time caps: it kills this process when an operation runs
+over its cap, and starts a new one for the operations left.
 
 Engines: ``sovgraph`` (``sovgraph.load``, then ``kg.run``: binding, evaluation and labels, what a user gets),
 ``sovgraph-load-store`` (the single-pass loader :func:`sovgraph.store.ingest.load_store`), ``pyoxigraph``
@@ -151,6 +152,8 @@ class Engine:
             return self._network(op)
         if kind == "render":
             return self._render(op)
+        if kind == "site":
+            return self._site(op)
         raise ValueError(f"unknown operation {kind}")
 
     def _query(self, op: dict[str, Any]) -> dict[str, Any]:
@@ -187,6 +190,20 @@ class Engine:
         sub = neighbourhood(self.graph, op["focus"], op["nodes"])
         page = render.html(sub)
         return {"nodes": sub.number_of_nodes(), "edges": sub.number_of_edges(), "bytes": len(page)}
+
+    def _site(self, op: dict[str, Any]) -> dict[str, Any]:
+        """``sovgraph site`` into a temporary folder (removed after): pages, entities, files written."""
+        import shutil
+        import tempfile
+
+        from sovgraph.publish import build_site
+
+        folder = Path(tempfile.mkdtemp(prefix="sovgraph-bench-site-"))
+        try:
+            built = build_site(self.kg, folder / "site", as_of=op["as_of"], networks=op["networks"])
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return {"rows": built.pages, "pages": built.pages, "entities": built.entities, "files": built.files}
 
 
 def bound_text(query: Any, params: dict[str, Any]) -> str:

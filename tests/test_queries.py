@@ -50,6 +50,9 @@ CASES = [
     ("exposure-agency-2025-07", "exposure", {"as_of": "2025-07-01", "platform": "agency"}),
     ("chain-agency-2025-07", "chain", {"entity": "agency", "as_of": "2025-07-01"}),
     ("qualifications-2026-06", "qualifications", {"as_of": "2026-06-01", "scheme": "trust"}),
+    ("ownership-atlanticorp-2023", "ownership", {"controller": "atlanticorp", "as_of": "2023-01-01"}),
+    ("ownership-atlanticorp-2020", "ownership", {"controller": "atlanticorp", "as_of": "2020-01-01"}),
+    ("ownership-cloudco-all", "ownership", {"controlled": "cloudco"}),
 ]
 
 

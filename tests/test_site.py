@@ -18,13 +18,17 @@ import rdflib.compare
 
 import sovgraph
 from sovgraph.cli import main
-from sovgraph.errors import OutputError
+from sovgraph.errors import InputError, OutputError
 from sovgraph.publish import build_site
-from sovgraph.publish.addresses import base_of, page_of
+from sovgraph.publish.addresses import base_of, concept_base, concept_page, page_of
 from sovgraph.publish.catalogue import read
+from sovgraph.publish.site import query_page_url
 
 SG = "https://w3id.org/sovgraph/id/"
+KIND = "https://w3id.org/sovgraph/kind/"
 AS_OF = "2025-01-01"
+QUERY_PAGE = "http://127.0.0.1:7878/"
+"""The shipped site links to a query page (no server runs there in the tests); the hostile one does not."""
 _BUILT: dict[str, Path] = {}
 
 
@@ -32,7 +36,7 @@ def built_site(kg: sovgraph.KnowledgeGraph, factory: pytest.TempPathFactory) -> 
     """The site of the shipped graph, built once per test session."""
     if "shipped" not in _BUILT:
         folder = factory.mktemp("site") / "public"
-        build_site(kg, folder, as_of=AS_OF)
+        build_site(kg, folder, as_of=AS_OF, query_page=QUERY_PAGE)
         _BUILT["shipped"] = folder
     return _BUILT["shipped"]
 
@@ -155,7 +159,8 @@ def test_the_entity_page_has_relations_dates_confidence_and_numbered_sources(sit
     [
         ("emc2", {"who-hosts-what", "chain", "exposure", "decisions"}),
         ("cloud-act", {"exposure"}),
-        ("microsoft-corporation", {"chain"}),
+        ("microsoft-corporation", {"chain", "ownership"}),
+        ("amazon", {"ownership"}),
         ("secnumcloud", {"qualifications"}),
         ("cnil-deliberation-2023-146", {"decisions"}),
     ],
@@ -178,6 +183,226 @@ def test_search_index_has_both_languages_and_alternative_labels(site: Path) -> N
     assert {"EMC2", "projet EMC2", "EMC2, entrepôt multicentrique de données de santé"} <= set(emc2["names"])
     assert emc2["page"] == {"en": "id/emc2.en.html", "fr": "id/emc2.fr.html"}
     assert not any(e["iri"] == SG + "hosting-emc2-azure" for e in data["entries"])  # relation nodes
+
+
+def sections(page: str, query: str) -> list[str]:
+    """The HTML of each section of a page that shows the answer of ``query``."""
+    return re.findall(rf'<section[^>]*data-query="{query}">(.*?)</section>', page, re.S)
+
+
+def rows(section: str) -> list[str]:
+    return re.findall(r"<tr><td>(.*?)</tr>", section, re.S)
+
+
+def test_a_company_page_shows_what_it_controls_indirectly_and_who_controls_it(site: Path) -> None:
+    down, up = (
+        sections((site / "id" / name).read_text(encoding="utf-8"), "ownership")
+        for name in ("amazon.en.html", "aws-emea-sarl.en.html")
+    )
+    assert len(down) == 1 and "What it controls, directly and indirectly" in down[0]
+    indirect = [r for r in rows(down[0]) if 'href="aws-emea-sarl.en.html"' in r]
+    assert len(indirect) == 1 and indirect[0].startswith("2</td>")  # depth 2 ...
+    assert 'href="amazon-web-services-inc.en.html"' in indirect[0]  # ... through AWS, Inc.
+    assert re.search(r'href="#source-\d+"', indirect[0])  # with the sources of its links
+    direct = [r for r in rows(down[0]) if r.startswith("1</td>")]
+    assert any('href="amazon-web-services-inc.en.html"' in r for r in direct)
+    # Haven's control ended in 2021: on its relations as ended, not among what Amazon controls on AS_OF
+    amazon = (site / "id" / "amazon.en.html").read_text(encoding="utf-8")
+    assert 'href="control-amazon-haven.en.html"' in amazon and "haven.en.html" not in down[0]
+    assert len(up) == 1 and "Who controls it, up to the top" in up[0]
+    tops = [r for r in rows(up[0]) if 'href="amazon.en.html"' in r]
+    assert len(tops) == 1 and tops[0].startswith("2</td>")
+    french = sections((site / "id" / "amazon.fr.html").read_text(encoding="utf-8"), "ownership")
+    assert "Ce qu&#39;elle contrôle, directement ou indirectement" in french[0] and "contrôlée" in french[0]
+
+
+def test_sections_asked_at_once_give_the_rows_of_the_bound_query(kg: sovgraph.KnowledgeGraph) -> None:
+    """A section marked ``at_once`` is asked once for every entity and its rows split by the parameter's
+    column: each organisation gets exactly the rows the query bound to it gives."""
+    from sovgraph.publish.pages import Site
+    from sovgraph.publish.sections import SECTIONS
+
+    catalogue = read(kg, AS_OF)
+    site = Site(kg, catalogue, "test", AS_OF)
+    sections = [s for s in SECTIONS if s.at_once]
+    assert {(s.query, s.param) for s in sections} == {
+        ("ownership", "controller"),
+        ("ownership", "controlled"),
+    }
+    ends = {
+        row[c].value for row in kg.run("ownership").rows for c in ("controller", "controlled") if row.get(c)
+    }
+    others = sorted(iri for iri in catalogue.entities if SG + "microsoft" in iri or iri == SG + "emc2")
+    checked = 0
+    for iri in sorted(ends) + others:
+        for section in sections:
+            alone = kg.run(section.query, **{section.param: iri, "as_of": AS_OF})
+            split = site.answer_for(section.query, "en", section.param, iri, AS_OF)
+            assert split.columns == alone.columns
+            assert split.rows == alone.rows, (iri, section.param)
+            checked += len(alone.rows)
+    assert checked > 50
+
+
+def test_a_concept_of_a_controlled_list_has_its_page_data_and_uses(
+    kg: sovgraph.KnowledgeGraph, site: Path
+) -> None:
+    catalogue = read(kg, AS_OF)
+    used = {
+        t.object.value for ts in catalogue.triples.values() for t in ts if t.object.value.startswith(KIND)
+    }
+    assert KIND + "subsidiary" in catalogue.concepts and used <= set(catalogue.concepts)
+    unused = sorted(set(catalogue.concepts) - used)
+    assert unused  # a concept nothing uses has its page too (its kind: IRI can be served), which says so
+    assert "Nothing in the curated graph uses this concept." in (
+        site / concept_page(unused[0], "en")
+    ).read_text(encoding="utf-8")
+    assert KIND + "ControlKinds" not in catalogue.concepts  # a list is not a concept
+    for iri in catalogue.concepts:
+        for lang in ("en", "fr"):
+            assert (site / concept_page(iri, lang)).is_file(), iri
+    page = (site / "kind" / "subsidiary.en.html").read_text(encoding="utf-8")
+    assert "<h1>subsidiary</h1>" in page
+    assert "The controlled company is a subsidiary (or brand) of the controlling one." in page
+    assert '<a href="../ontology.en.html#kind-ControlKinds">Kinds of control</a>' in page
+    assert 'href="../id/control-amazon-amazon-web-services-inc.en.html"' in page  # what uses it
+    french = (site / "kind" / "subsidiary.fr.html").read_text(encoding="utf-8")
+    assert "<h1>filiale</h1>" in french and "Employé par" in french
+    # its data: what the ontology says about it, exactly
+    ontology = {p.resolve() for p in kg.project.ontology_files()}
+    own = {
+        pyoxigraph.Triple(q.subject, q.predicate, q.object)
+        for f in kg.files
+        if f.path.resolve() in ontology
+        for q in kg.store.quads_for_pattern(
+            pyoxigraph.NamedNode(KIND + "subsidiary"), None, None, pyoxigraph.NamedNode(f.graph)
+        )
+    }
+    assert len(own) >= 4
+    assert triples(site / f"{concept_base(KIND + 'subsidiary')}.ttl") == own
+    assert triples(site / "kind" / "subsidiary.jsonld") == own
+    # every link to it points to its page: a relation's confidence badge, the facts of a relation node
+    emc2 = (site / "id" / "control-amazon-amazon-web-services-inc.en.html").read_text(encoding="utf-8")
+    assert 'href="../kind/subsidiary.en.html"' in emc2
+    index = (site / "concepts.en.html").read_text(encoding="utf-8")
+    assert 'href="kind/subsidiary.en.html"' in index and 'href="kind/verified-in-source.en.html"' in index
+    search = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
+    entry = next(e for e in search["entries"] if e["iri"] == KIND + "subsidiary")
+    assert entry["page"]["fr"] == "kind/subsidiary.fr.html" and entry["cls"]["en"] == "Kinds of control"
+    assert "filiale" in entry["names"]
+
+
+def test_an_entity_network_is_the_focus_view_cut_from_its_part_of_the_graph(
+    kg: sovgraph.KnowledgeGraph,
+) -> None:
+    """The site cuts each entity's focus view from the part of the projection around it (much faster): the
+    same nodes, edges, highlighted chains and attributes as from the whole projection."""
+    from sovgraph.network.focus import focus_view
+    from sovgraph.publish.networks import around, projections
+
+    graph = projections(kg, AS_OF, ("en",))["en"]
+    nodes = sorted(n for n in graph if graph.degree(n) > 0)
+    hubs = [SG + name for name in ("emc2", "microsoft-azure", "microsoft-corporation", "cloud-act", "amazon")]
+    chained = 0
+    for node in [*nodes[::25], *hubs]:
+        whole, part = focus_view(graph, node, depth=1), focus_view(around(graph, node), node, depth=1)
+        assert dict(part.nodes(data=True)) == dict(whole.nodes(data=True)), node
+        assert sorted(part.edges(keys=True, data=True), key=repr) == sorted(
+            whole.edges(keys=True, data=True), key=repr
+        ), node
+        assert part.graph == whole.graph, node
+        chained += any(attrs.get("highlight") for _, attrs in whole.nodes(data=True))
+    assert chained > 5  # the comparison covers views with highlighted chains
+
+
+# --- the link to a query page ----------------------------------------------------------------------------
+
+
+def test_every_page_links_to_the_query_page_and_entity_pages_to_a_ready_query(site: Path) -> None:
+    page = (site / "id" / "emc2.en.html").read_text(encoding="utf-8")
+    href = f"{QUERY_PAGE}?entity=https%3A%2F%2Fw3id.org%2Fsovgraph%2Fid%2Femc2"
+    assert f'<a class="query-entity" href="{href}" rel="external noopener noreferrer"' in page
+    assert f'<a class="query-page" href="{QUERY_PAGE}" rel="external noopener noreferrer"' in page
+    concept = (site / "kind" / "subsidiary.fr.html").read_text(encoding="utf-8")
+    assert "?entity=https%3A%2F%2Fw3id.org%2Fsovgraph%2Fkind%2Fsubsidiary" in concept
+    assert f'class="query-page" href="{QUERY_PAGE}"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_without_a_query_page_there_is_no_link(
+    root: Path, fixtures: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    site = hostile_site(root, fixtures, tmp_path_factory)  # built without query_page
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert "query-page" not in text and "query-entity" not in text and "?entity=" not in text, page
+    assert "query-entity" in (
+        hostile_site_with_link(root, fixtures, tmp_path_factory) / "id" / "evil-platform.en.html"
+    ).read_text(encoding="utf-8")
+
+
+def hostile_site_with_link(root: Path, fixtures: Path, factory: pytest.TempPathFactory) -> Path:
+    if "hostile-linked" not in _BUILT:
+        folder = factory.mktemp("hostile-linked") / "public"
+        build_site(hostile_kg(root, fixtures), folder, as_of=AS_OF, networks=False, query_page=ODD_PAGE)
+        _BUILT["hostile-linked"] = folder
+    return _BUILT["hostile-linked"]
+
+
+ODD_PAGE = "https://example.org:8443/q&a/query.html"
+"""A query page whose address must be escaped in HTML (its ``&``)."""
+
+
+def test_the_query_links_are_escaped(
+    root: Path, fixtures: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    site = hostile_site_with_link(root, fixtures, tmp_path_factory)
+    links = []
+    for page in sorted(site.rglob("*.html")):
+        for tag, attrs in tags(page):
+            if tag == "a" and attrs.get("class") in ("query-page", "query-entity"):
+                links.append(str(attrs["href"]))
+        assert "q&a/" not in page.read_text(encoding="utf-8"), page  # only q&amp;a/ in the HTML
+    assert ODD_PAGE in links
+    entity = [link for link in links if link.startswith(ODD_PAGE + "?entity=")]
+    assert entity and all(re.fullmatch(r"[A-Za-z0-9%._~-]+", link.split("?entity=")[1]) for link in entity)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "ftp://127.0.0.1/",
+        "file:///etc/passwd",
+        "//127.0.0.1:7878/",
+        "http://",
+        "http:///path",
+        "http://127.0.0.1:7878/?query=x",
+        "http://127.0.0.1:7878/#x",
+        "http://user@127.0.0.1:7878/",
+        "http://127.0.0.1:99999/",
+        'http://127.0.0.1:7878/"><script>',
+        "http://127.0.0.1:7878/ x",
+    ],
+)
+def test_a_bad_query_page_is_refused_with_one_paragraph_naming_the_option(url: str) -> None:
+    with pytest.raises(InputError) as refused:
+        query_page_url(url)
+    message = str(refused.value)
+    assert "--query-page" in message and "http://127.0.0.1:7878/" in message and "\n" not in message
+
+
+def test_the_command_refuses_a_bad_query_page_before_writing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "public"
+    with pytest.raises(SystemExit) as stopped:
+        main(["site", "-o", str(out), "--no-cache", "--query-page", "javascript:alert(1)"])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert "argument --query-page" in error and "not an http:// or https:// address" in error
+    assert not out.exists()
+    for good in ("http://127.0.0.1:7878/", "https://sparql.example.org/sovgraph/"):
+        assert query_page_url(good) == good
 
 
 # --- linked data -----------------------------------------------------------------------------------------

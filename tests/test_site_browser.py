@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 from test_render import browser as shared_chromium  # noqa: F401  (a module-scoped fixture, used below)
-from test_site import AS_OF, built_site, hostile_site
+from test_server import Running
+from test_server import served as shared_server  # noqa: F401  (a fixture: sovgraph serve, used below)
+from test_site import AS_OF, QUERY_PAGE, built_site, hostile_site
 
 import sovgraph
 
@@ -200,6 +202,70 @@ def test_hostile_data_stays_inert_in_the_browser(
     links = opened.js("() => [...document.querySelectorAll('a.source-url')].map((a) => a.href)")
     assert links == ["https://example.org/report?a=%22%3E%3Cimg%20src=x%20onerror=window.__pwned=1%3E"]
     assert_clean(opened)
+
+
+@pytest.mark.browser
+def test_the_query_links_are_there_and_the_site_works_without_a_server(chromium: Any, site: Path) -> None:
+    """No server answers at QUERY_PAGE: the links are there, and no page asks anything of it."""
+    opened = visit(chromium, site, "id/emc2.en.html")
+    wait_drawn(opened)
+    link = opened.page.locator("a.query-entity")
+    assert link.text_content() == "Query this entity"
+    assert link.get_attribute("href") == QUERY_PAGE + "?entity=https%3A%2F%2Fw3id.org%2Fsovgraph%2Fid%2Femc2"
+    assert opened.page.locator("header.site a.query-page").get_attribute("href") == QUERY_PAGE
+    opened.page.click('a[href="../kind/verified-in-source.en.html"] >> nth=0')  # a confidence: its page
+    opened.page.wait_for_url("**/kind/verified-in-source.en.html")
+    assert opened.page.text_content("h1") == "verified in source"
+    assert opened.page.locator("a.query-entity").count() == 1
+    opened.page.click("header.site >> text=Controlled lists")
+    opened.page.wait_for_url("**/concepts.en.html")
+    opened.page.fill("#q", "filiale")
+    opened.page.press("#q", "Enter")
+    opened.page.wait_for_url("**/search.en.html?q=filiale")
+    wait_drawn(opened)
+    opened.page.locator("#search-results a", has_text="subsidiary").first.click()
+    opened.page.wait_for_url("**/kind/subsidiary.en.html")
+    assert_clean(opened)
+
+
+@pytest.mark.browser
+def test_a_query_link_opens_a_ready_query_on_the_served_query_page(
+    chromium: Any, site: Path, request: pytest.FixtureRequest
+) -> None:
+    serving: Running = request.getfixturevalue("shared_server")  # skipped, or failed on CI, without Oxigraph
+    url = f"http://127.0.0.1:{serving.port}/"
+    href = (site / "id" / "emc2.en.html").read_text(encoding="utf-8").split('class="query-entity" href="')[1]
+    href = href.split('"')[0].replace(QUERY_PAGE, url)  # the site's link, to this test's server
+    page = chromium.new_page()
+    blocked: list[str] = []
+    errors: list[str] = []
+
+    def route(route: Any) -> None:
+        if route.request.url.startswith(url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(href)
+    page.wait_for_selector("body[data-ready=true]")
+    query = page.evaluate("() => window.sovgraphYasgui.getTab().getQuery()")
+    assert "VALUES ?entity { <https://w3id.org/sovgraph/id/emc2> }" in query
+    assert "PREFIX sov: <https://w3id.org/sovgraph/ontology#>" in query
+    page.wait_for_selector(".yasr [data-labelled=true]", timeout=30_000)  # it ran at once
+    cells = page.eval_on_selector_all("table.sovgraph-labels td", "tds => tds.map(td => td.textContent)")
+    assert "EMC2, multi-centre health-data warehouse" in cells  # the entity, as subject and object
+    assert "EMC2 hosted on Microsoft Azure in France by Microsoft Ireland" in cells  # what points to it
+    # an address that would break out of the IRI is ignored: the page keeps its starting query
+    page.goto(url + "?entity=" + "https%3A%2F%2Fx.example%2F%3E%20%7D%20DROP%20ALL%20%23")
+    page.wait_for_selector("body[data-ready=true]")
+    query = page.evaluate("() => window.sovgraphYasgui.getTab().getQuery()")
+    assert "DROP" not in query and "?entity" not in query and "sov:Platform" in query
+    assert blocked == [] and errors == [], (blocked, errors)
+    page.close()
 
 
 @pytest.mark.browser

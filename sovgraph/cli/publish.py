@@ -37,6 +37,24 @@ def register(commands: Any, command: Command) -> None:
         help="where the site will be served, for the download links of void.ttl "
         "(default: https://w3id.org/sovgraph/)",
     )
+    site.add_argument(
+        "--query-page",
+        type=_query_page,
+        default=None,
+        metavar="URL",
+        help="the query page of a 'sovgraph serve' (e.g. http://127.0.0.1:7878/): every page links to it, "
+        "and each entity page opens it on a ready query about the entity (default: no link)",
+    )
+
+
+def _query_page(text: str) -> str:
+    from sovgraph.errors import InputError
+    from sovgraph.publish.site import query_page_url
+
+    try:
+        return query_page_url(text)
+    except InputError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _site(args: argparse.Namespace) -> int:
@@ -44,6 +62,8 @@ def _site(args: argparse.Namespace) -> int:
 
     kg = open_graph(args)
     options: dict[str, Any] = {"as_of": args.as_of, "networks": not args.no_networks}
+    if args.query_page:
+        options["query_page"] = args.query_page
     if args.base_url:
         options["base_url"] = args.base_url if args.base_url.endswith("/") else args.base_url + "/"
     report = build_site(kg, args.output, **options)

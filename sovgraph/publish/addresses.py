@@ -4,7 +4,8 @@ An entity ``https://w3id.org/sovgraph/id/NAME`` lives at ``id/NAME``: its pages 
 ``id/NAME.fr.html``, its data ``id/NAME.ttl`` and ``id/NAME.jsonld``. The path mirrors the IRI, so a server
 with content negotiation (Apache's MultiViews, or the rules of docs/site.md) answers the IRI itself with
 the page or the data the client asks for. An IRI outside ``id/`` (or with characters a file name should
-not hold) gets ``x/`` and a digest of the IRI instead.
+not hold) gets ``x/`` and a digest of the IRI instead. A concept of a controlled list
+``https://w3id.org/sovgraph/kind/NAME`` lives at ``kind/NAME`` in the same way.
 
 >>> base_of("https://w3id.org/sovgraph/id/emc2")
 'id/emc2'
@@ -12,6 +13,8 @@ not hold) gets ``x/`` and a digest of the IRI instead.
 'id/emc2.fr.html'
 >>> base_of("https://example.org/thing?x=1")[:2]
 'x/'
+>>> concept_page("https://w3id.org/sovgraph/kind/verified-in-source", "en")
+'kind/verified-in-source.en.html'
 >>> ontology_anchor("https://w3id.org/sovgraph/kind/verified-in-source")
 'kind-verified-in-source'
 >>> relative("id/emc2.en.html", "index.en.html")
@@ -34,6 +37,18 @@ def base_of(iri: str) -> str:
     if iri.startswith(ID) and _SAFE.match(iri[len(ID) :]):
         return "id/" + iri[len(ID) :]
     return "x/" + hashlib.sha256(iri.encode("utf-8")).hexdigest()[:20]
+
+
+def concept_base(iri: str) -> str:
+    """The site path of a ``kind:`` concept without extension (``kind/verified-in-source``)."""
+    if iri.startswith(KIND) and _SAFE.match(iri[len(KIND) :]):
+        return "kind/" + iri[len(KIND) :]
+    return "kind/x-" + hashlib.sha256(iri.encode("utf-8")).hexdigest()[:20]
+
+
+def concept_page(iri: str, lang: str) -> str:
+    """The page of a ``kind:`` concept in one language."""
+    return f"{concept_base(iri)}.{lang}.html"
 
 
 def page_of(iri: str, lang: str) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sovgraph.namespaces import PREFIXES, SOV
+from sovgraph.namespaces import KIND, PREFIXES, SOV
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -33,6 +33,8 @@ SOURCE = PREFIXES["dcterms"] + "source"
 CITATION = PREFIXES["dcterms"] + "bibliographicCitation"
 URL = PREFIXES["schema"] + "url"
 DEFINITION = PREFIXES["skos"] + "definition"
+IN_SCHEME = PREFIXES["skos"] + "inScheme"
+CONCEPT = PREFIXES["skos"] + "Concept"
 COMMENT = PREFIXES["rdfs"] + "comment"
 RELATION = SOV + "Relation"
 SOURCE_CLASS = SOV + "Source"
@@ -76,6 +78,10 @@ class Catalogue:
     sources: dict[str, Source] = field(default_factory=dict)
     incoming: dict[str, list[pyoxigraph.Triple]] = field(default_factory=dict)
     """Curated triples whose object is the IRI (by object IRI)."""
+    concepts: dict[str, list[pyoxigraph.Triple]] = field(default_factory=dict)
+    """The concepts of the controlled lists (``kind:``, typed ``skos:Concept``), each with what the ontology
+    says about it (its triples in the ontology's files), sorted by IRI. Every concept has a page, so that
+    every ``kind:`` IRI of a concept can be served; a page lists what uses the concept (maybe nothing)."""
 
     # --- reading -----------------------------------------------------------------------------------------
 
@@ -115,6 +121,10 @@ class Catalogue:
 
     def is_source(self, iri: str) -> bool:
         return SOURCE_CLASS in self.closure(iri)
+
+    def scheme_of(self, iri: str) -> list[Any]:
+        """The lists (``skos:inScheme``) of a concept that has a page."""
+        return [t.object for t in self.concepts.get(iri, []) if t.predicate.value == IN_SCHEME]
 
     def of(self, iri: str) -> list[pyoxigraph.Triple]:
         """The curated triples of an IRI subject."""
@@ -233,6 +243,7 @@ def read(kg: KnowledgeGraph, as_of: str) -> Catalogue:
         )
         for row in kg.select(_IN_FORCE)
     }
+    concepts = _concepts(kg, [f.graph for f in kg.files if f.path.resolve() in ontology])
     catalogue = Catalogue(
         as_of=as_of,
         graphs=graphs,
@@ -243,6 +254,7 @@ def read(kg: KnowledgeGraph, as_of: str) -> Catalogue:
         superclasses=dict(superclasses),
         in_force=in_force,
         incoming=dict(incoming),
+        concepts=concepts,
     )
     catalogue.sources = {
         iri: Source(iri, _first(catalogue.values(iri, URL)), _first(catalogue.values(iri, CITATION)))
@@ -250,6 +262,23 @@ def read(kg: KnowledgeGraph, as_of: str) -> Catalogue:
         if catalogue.is_source(iri)
     }
     return catalogue
+
+
+def _concepts(kg: KnowledgeGraph, graphs: list[str]) -> dict[str, list[pyoxigraph.Triple]]:
+    """The ``kind:`` concepts, with their triples in the ontology's files."""
+    import pyoxigraph
+
+    found: dict[str, list[pyoxigraph.Triple]] = defaultdict(list)
+    for graph in graphs:
+        for row in kg.select(_TRIPLES, {"g": pyoxigraph.NamedNode(graph)}, union=False):
+            subject = row["s"]
+            if isinstance(subject, pyoxigraph.NamedNode) and subject.value.startswith(KIND):
+                found[subject.value].append(pyoxigraph.Triple(subject, row["p"], row["o"]))
+    return {
+        iri: sorted(set(triples), key=_order)
+        for iri, triples in sorted(found.items())
+        if any(t.predicate.value == RDF_TYPE and str(t.object) == f"<{CONCEPT}>" for t in triples)
+    }
 
 
 def _order(triple: pyoxigraph.Triple) -> tuple[str, str, str]:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 _SPARE = ("#8dd3c7", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5", "#bc80bd")
 _CSP = re.compile(r"(<meta http-equiv=\"Content-Security-Policy\" content=\"[^\"]*?script-src )")
 
-__all__ = ["HIGHLIGHT_COLOUR", "entity_network", "projections", "view_page", "vis_assets"]
+__all__ = ["HIGHLIGHT_COLOUR", "around", "entity_network", "projections", "view_page", "vis_assets"]
 
 
 def projections(kg: KnowledgeGraph, as_of: str, langs: tuple[str, ...]) -> dict[str, nx.MultiDiGraph]:
@@ -52,7 +52,7 @@ def entity_network(
 
     if iri not in graph or graph.degree(iri) == 0:
         return None
-    view = focus_view(graph, iri, depth=1)
+    view = focus_view(around(graph, iri), iri, depth=1)
     nodes = []
     for node, attrs in view.nodes(data=True):
         colour, shape = style(str(attrs.get("cls") or ""))
@@ -90,6 +90,30 @@ def entity_network(
             }
         )
     return {"focus": iri, "nodes": nodes, "edges": edges}
+
+
+def around(graph: nx.MultiDiGraph, iri: str) -> nx.MultiDiGraph:
+    """The part of ``graph`` that the focus view of ``iri`` can show: the same view, found much faster.
+
+    That view keeps the nodes one hop away and every dependency chain through ``iri`` (a simple path of at
+    most ``MAX_HOPS`` edges from a hosted platform or data asset, or from ``iri``, to a law or jurisdiction).
+    Each node of such a chain is before ``iri`` on it, so at most ``MAX_HOPS`` edges upstream, or after it, at
+    most ``MAX_HOPS`` edges downstream. The part holding those nodes (following edges of any kind) has every
+    such chain, and every chain it has is one of the whole graph's; so the focus view of ``iri`` in it is the
+    one in the whole graph, without looking for chains among all the graph's platforms for each page.
+    """
+    from sovgraph.network.analysis import MAX_HOPS
+
+    keep = {iri, *graph.successors(iri), *graph.predecessors(iri)}
+    for step in (graph.successors, graph.predecessors):
+        seen, frontier = {iri}, {iri}
+        for _ in range(MAX_HOPS):
+            frontier = {n for node in frontier for n in step(node)} - seen
+            if not frontier:
+                break
+            seen |= frontier
+        keep |= seen
+    return graph.subgraph(keep).copy()
 
 
 def view_page(kg: KnowledgeGraph, view: str, as_of: str, lang: str, origin: str, pages: set[str]) -> str:

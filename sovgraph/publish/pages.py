@@ -14,11 +14,23 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sovgraph.namespaces import KIND, SOV, shorten
-from sovgraph.publish.addresses import base_of, class_page, ontology_anchor, page_of, relative
+from sovgraph.publish.addresses import (
+    base_of,
+    class_page,
+    concept_base,
+    concept_page,
+    ontology_anchor,
+    page_of,
+    relative,
+)
 from sovgraph.publish.catalogue import (
+    ALT_LABEL,
     CONFIDENCE,
+    DEFINITION,
     EXACT_MATCH,
     IDENTIFIER,
+    IN_SCHEME,
+    LABELS,
     NOTE,
     RDF_TYPE,
     SHOWN_APART,
@@ -102,8 +114,17 @@ class Notes:
 class Site:
     """The catalogue, the templates and the library, and how one page links to another."""
 
-    def __init__(self, kg: KnowledgeGraph, catalogue: Catalogue, version: str, built: str) -> None:
+    def __init__(
+        self,
+        kg: KnowledgeGraph,
+        catalogue: Catalogue,
+        version: str,
+        built: str,
+        query_page: str | None = None,
+    ) -> None:
         self.kg, self.catalogue, self.version, self.built = kg, catalogue, version, built
+        self.query_page = query_page
+        """The address of a ``sovgraph serve`` query page to link to (checked by the caller), or None."""
         self.env = environment()
         self.pages = set(catalogue.entities)
         self.by_text: dict[str, str] = {}
@@ -113,13 +134,17 @@ class Site:
                     self.by_text.setdefault(text.strip(), iri)
         self.library = kg.library()
         self._answers: dict[tuple[str, str, tuple[tuple[str, object], ...]], Result] = {}
+        self._grouped: dict[tuple[str, str, str], tuple[list[str], dict[str, list[Any]]]] = {}
 
     # --- links -------------------------------------------------------------------------------------------
 
     def href(self, origin: str, iri: str, lang: str) -> str | None:
-        """The link from page ``origin`` to the page of ``iri``: an entity page, or the ontology reference."""
+        """The link from page ``origin`` to the page of ``iri``: an entity or concept page, or the ontology
+        reference."""
         if iri in self.pages:
             return relative(origin, page_of(iri, lang))
+        if iri in self.catalogue.concepts:
+            return relative(origin, concept_page(iri, lang))
         if iri.startswith(SOV) or iri.startswith(KIND):
             return relative(origin, f"ontology.{lang}.html") + "#" + ontology_anchor(iri)
         return None
@@ -154,7 +179,17 @@ class Site:
             "version": self.version,
             "built": self.built,
             "as_of": self.catalogue.as_of,
+            "query_page": self.query_page,
+            "query_link": None,
         }
+
+    def query_link(self, iri: str) -> str | None:
+        """The query page opened on a ready query about ``iri`` (``?entity=IRI``), or None without one."""
+        from urllib.parse import quote
+
+        if self.query_page is None:
+            return None
+        return f"{self.query_page}?entity={quote(iri, safe='')}"
 
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(**context)
@@ -194,9 +229,48 @@ class Site:
             sections=self._sections(iri, path, lang, notes),
             network=_json_block(network) if network else None,
             status=cat.status(iri) if cat.is_relation(iri) else None,
+            query_link=self.query_link(iri),
         )
         context["footnotes"] = notes.footnotes()
         return self.render("entity.html.j2", **context)
+
+    # --- the page of a concept of a controlled list ------------------------------------------------------
+
+    def concept_page(self, iri: str, lang: str) -> str:
+        """A ``kind:`` concept: labels, definition, its list, what the ontology says of it, and every curated
+        entity or relation that uses it, by property."""
+        cat = self.catalogue
+        path = concept_page(iri, lang)
+        label = cat.label(iri, lang)
+        context = self.common(path, lang, label)
+        name = concept_base(iri).rsplit("/", 1)[1]
+        context["alternates"] = [(f"{name}.ttl", "text/turtle"), (f"{name}.jsonld", "application/ld+json")]
+        triples = cat.concepts[iri]
+        shown_apart = {RDF_TYPE, *LABELS, ALT_LABEL, DEFINITION, IN_SCHEME}
+        facts: dict[str, list[Value]] = defaultdict(list)
+        for triple in triples:
+            if triple.predicate.value not in shown_apart:
+                facts[triple.predicate.value].append(self.value(path, triple.object, lang))
+        uses: dict[str, list[Value]] = defaultdict(list)
+        for triple in cat.incoming.get(iri, []):
+            if _name(triple.subject) in cat.entities:
+                uses[triple.predicate.value].append(self.value(path, triple.subject, lang))
+        context.update(
+            entity=iri,
+            label=label,
+            schemes=[self.value(path, t.object, lang) for t in triples if t.predicate.value == IN_SCHEME],
+            alt_labels=_one_language(
+                [Value(t, lang=c or None) for t, c in dict.fromkeys(cat.alt_labels(iri))], lang
+            ),
+            definitions=_in_language([t.object for t in triples if t.predicate.value == DEFINITION], lang),
+            facts=[(self._property(path, p, lang), _one_language(v, lang)) for p, v in facts.items()],
+            uses=[
+                (self._property(path, p, lang), sorted(v, key=lambda x: x.text.casefold()))
+                for p, v in sorted(uses.items(), key=lambda item: cat.label(item[0], lang).casefold())
+            ],
+            query_link=self.query_link(iri),
+        )
+        return self.render("concept.html.j2", **context)
 
     def _facts(
         self, iri: str, path: str, lang: str, notes: Notes, leave_out: set[str] | None = None
@@ -295,7 +369,10 @@ class Site:
             params: dict[str, object] = {section.param: iri}
             if query.param("as_of") is not None:
                 params["as_of"] = self.catalogue.as_of
-            result = self.answer(section.query, lang, params)
+            if section.at_once:
+                result = self.answer_for(section.query, lang, section.param, iri, self.catalogue.as_of)
+            else:
+                result = self.answer(section.query, lang, params)
             if result.rows:
                 table = self.table(result, path, lang, notes, leave_out=iri)
                 shown.append({"title": section.title(lang), "query": section.query, **table})
@@ -311,6 +388,24 @@ class Site:
         if key not in self._answers:
             self._answers[key] = self.kg.run(name, lang=lang, **params)
         return self._answers[key]
+
+    def answer_for(self, name: str, lang: str, param: str, iri: str, as_of: str) -> Result:
+        """The rows of a library query about ``iri`` taken from its answer for all entities (asked once):
+        those whose column ``param`` is ``iri`` (see :attr:`sovgraph.publish.sections.Section.at_once`)."""
+        from sovgraph.sparql.results import Result
+
+        query = self.library[name]
+        key = (name, lang if query.param("lang") is not None else "", param)
+        if key not in self._grouped:
+            whole = self.answer(name, lang, {"as_of": as_of} if query.param("as_of") is not None else {})
+            grouped: dict[str, list[Any]] = defaultdict(list)
+            for row in whole.rows:
+                cell = row.get(param)
+                if cell is not None and cell.is_iri:
+                    grouped[cell.value].append(row)
+            self._grouped[key] = (whole.columns, dict(grouped))
+        columns, rows = self._grouped[key]
+        return Result(list(columns), list(rows.get(iri, [])))
 
     def table(
         self, result: Result, path: str, lang: str, notes: Notes, leave_out: str | None = None

@@ -22,6 +22,11 @@ class Section:
     classes: tuple[str, ...]
     en: str
     fr: str
+    at_once: bool = False
+    """Ask the query once for every entity, unbound, and give each entity the rows whose column named like
+    the parameter is that entity: the same rows as binding it, when the parameter is a plain variable of the
+    query's patterns and a column (true of ``ownership``'s ``controller`` and ``controlled``; a test checks
+    it), and one query instead of one per page."""
 
     def title(self, lang: str) -> str:
         return self.fr if lang == "fr" else self.en
@@ -46,6 +51,22 @@ SECTIONS = (
         "Chaîne de dépendance jusqu'aux lois qui l'atteignent",
     ),
     Section("who-hosts-what", "provider", ACTORS, "What it hosts", "Ce qu'elle héberge"),
+    Section(
+        "ownership",
+        "controlled",
+        ACTORS,
+        "Who controls it, up to the top",
+        "Qui la contrôle, jusqu'au sommet",
+        at_once=True,
+    ),
+    Section(
+        "ownership",
+        "controller",
+        ACTORS,
+        "What it controls, directly and indirectly",
+        "Ce qu'elle contrôle, directement ou indirectement",
+        at_once=True,
+    ),
     Section(
         "exposure",
         "law",

@@ -2,10 +2,13 @@
 
 ``build_site(kg, "public")`` writes, for every entity of the curated graph (see
 :mod:`sovgraph.publish.catalogue`), ``id/NAME.en.html``, ``id/NAME.fr.html``, ``id/NAME.ttl`` and
-``id/NAME.jsonld``; index pages per class (``class/``), the decisions timeline, the who-hosts-what table,
-a page per network view (``network/``), the search pages and ``search-index.json``, the ontology reference
-in both languages, the dumps (``dumps/``), the dataset description (``void.ttl``) and the JSON-LD context.
-Every page works from the file system and any static host: nothing is fetched from elsewhere.
+``id/NAME.jsonld``; for every concept of a controlled list, ``kind/NAME.{en,fr}.html``, ``.ttl`` and
+``.jsonld``, and their index ``concepts.{en,fr}.html``; index pages per class (``class/``), the decisions
+timeline, the who-hosts-what table, a page per network view (``network/``), the search pages and
+``search-index.json``, the ontology reference in both languages, the dumps (``dumps/``), the dataset
+description (``void.ttl``) and the JSON-LD context.
+Every page works from the file system and any static host: nothing is fetched from elsewhere. Given the
+address of a ``sovgraph serve`` query page, the pages link to it (plain links: the site works without it).
 
 The output folder must be new, empty, or a site this function built before (it holds ``.sovgraph-site``):
 a folder with anything else in it is refused, so no one's files are overwritten by mistake.
@@ -62,23 +65,27 @@ def build_site(
     as_of: object = None,
     networks: bool = True,
     base_url: str = BASE,
+    query_page: str | None = None,
 ) -> SiteReport:
     """Write the static site of ``kg`` into ``out_dir`` (see the module documentation).
 
     ``as_of`` (default today) is the day whose relations count as in force; ``networks=False`` leaves out
     the network drawings (faster); ``base_url`` is where the site will be served, for the dataset
-    description's download links (default: the w3id.org address).
+    description's download links (default: the w3id.org address); ``query_page`` is the address of the
+    query page of a ``sovgraph serve`` (see :func:`query_page_url`): every page then links to it, and each
+    entity page opens it with a ready query about the entity (default: no link).
     """
     from sovgraph.publish.catalogue import read
     from sovgraph.publish.pages import Site
     from sovgraph.sparql.params import day
 
     started = time.perf_counter()
+    query_page = None if query_page is None else query_page_url(query_page)
     folder = _prepare(Path(out_dir))
     when = day(as_of)
     built = dt.date.today().isoformat()
     catalogue = read(kg, when)
-    site = Site(kg, catalogue, __version__, built)
+    site = Site(kg, catalogue, __version__, built, query_page=query_page)
     writer = _Writer(folder)
     _static(writer, networks)
     graphs = _projections(kg, when) if networks else {}
@@ -91,6 +98,7 @@ def build_site(
 
                 network = entity_network(graphs[lang], iri, page_of(iri, lang), pages, lang)
             writer.page(page_of(iri, lang), site.entity_page(iri, lang, network))
+    _concepts(writer, site, catalogue)
     _linked_data(writer, kg, catalogue, built, base_url)
     _indexes(writer, site, catalogue)
     _tables(writer, site)
@@ -102,6 +110,44 @@ def build_site(
     return SiteReport(
         folder, len(catalogue.entities), writer.pages, writer.files, time.perf_counter() - started
     )
+
+
+def query_page_url(text: str) -> str:
+    """The address of a query page the site may link to: ``http(s)://host[:port]/path``, nothing else.
+
+    >>> query_page_url("http://127.0.0.1:7878/")
+    'http://127.0.0.1:7878/'
+    >>> try:
+    ...     query_page_url("javascript:alert(1)")
+    ... except Exception as error:
+    ...     print(type(error).__name__)
+    InputError
+    """
+    from urllib.parse import urlsplit
+
+    from sovgraph.errors import InputError
+
+    try:
+        parts = urlsplit(text)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        parts, port_ok = None, False
+    if (
+        parts is None
+        or not port_ok
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or "@" in parts.netloc
+        or any(c.isspace() or c in "<>\"'`" or ord(c) < 32 for c in text)
+    ):
+        raise InputError(
+            f"the query page {text!r} (--query-page) is not an http:// or https:// address with a host and "
+            "no query or fragment (nor user name, spaces or quotes); give the address of the query page of a "
+            "running 'sovgraph serve', e.g. http://127.0.0.1:7878/. The site was not written."
+        )
+    return text
 
 
 class _Writer:
@@ -154,6 +200,34 @@ def _projections(kg: KnowledgeGraph, when: str) -> dict[str, Any]:
     from sovgraph.publish.networks import projections
 
     return projections(kg, when, LANGS)
+
+
+def _concepts(writer: _Writer, site: Site, catalogue: Catalogue) -> None:
+    """A page per concept of a controlled list that the graph uses, its data beside it, and their index."""
+    from sovgraph.publish.addresses import concept_base, concept_page
+    from sovgraph.publish.linked_data import jsonld, turtle
+    from sovgraph.publish.pages import Value
+
+    for iri, triples in catalogue.concepts.items():
+        for lang in LANGS:
+            writer.page(concept_page(iri, lang), site.concept_page(iri, lang))
+        writer.write(f"{concept_base(iri)}.ttl", turtle(triples))
+        writer.write(f"{concept_base(iri)}.jsonld", jsonld(triples))
+    for lang in LANGS:
+        path = f"concepts.{lang}.html"
+        items = sorted(
+            (
+                (
+                    Value(catalogue.label(iri, lang), relative(path, concept_page(iri, lang))),
+                    ", ".join(catalogue.label(s.value, lang) for s in catalogue.scheme_of(iri)),
+                )
+                for iri in catalogue.concepts
+            ),
+            key=lambda item: (item[1].casefold(), item[0].text.casefold()),
+        )
+        context = site.common(path, lang, WORDS[lang]["concepts"])
+        context.update(items=items, intro=WORDS[lang]["concepts_intro"], note="")
+        writer.page(path, site.render("list.html.j2", **context))
 
 
 def _linked_data(

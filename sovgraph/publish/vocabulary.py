@@ -85,6 +85,7 @@ def reference(kg: KnowledgeGraph, site: Site, lang: str, path: str) -> dict[str,
                     "short": shorten(term),
                     "definition": definitions[0] if definitions else "",
                     "facts": shown,
+                    "page": site.href(path, term, lang) if term in site.catalogue.concepts else None,
                 }
             )
         groups.append({"title": words[key], "terms": terms})

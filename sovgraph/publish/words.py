@@ -71,6 +71,16 @@ WORDS: dict[str, dict[str, str]] = {
         "class_index": "All entities of this class",
         "open_view": "Open the full-page view",
         "definition": "Definition",
+        "concept": "Concept of a controlled list",
+        "in_scheme": "list:",
+        "used_by": "Used by",
+        "unused": "Nothing in the curated graph uses this concept.",
+        "concepts": "Controlled lists: their concepts",
+        "concepts_intro": "Every concept of the controlled lists, with its list; its page says what uses it.",
+        "query_page": "SPARQL query",
+        "query_entity": "Query this entity",
+        "query_note": "Opens the query page of a running sovgraph serve ({url}), with a ready query about "
+        "this entity; the site works without it.",
     },
     "fr": {
         "site": "sovgraph — qui héberge quoi, sous quel droit",
@@ -136,6 +146,17 @@ WORDS: dict[str, dict[str, str]] = {
         "class_index": "Toutes les entités de cette classe",
         "open_view": "Ouvrir la vue en pleine page",
         "definition": "Définition",
+        "concept": "Concept d'une liste contrôlée",
+        "in_scheme": "liste :",
+        "used_by": "Employé par",
+        "unused": "Rien dans le graphe ne fait appel à ce concept.",
+        "concepts": "Listes contrôlées : leurs concepts",
+        "concepts_intro": "Chaque concept des listes contrôlées, avec sa liste ; sa page dit ce qui "
+        "l'emploie.",
+        "query_page": "Requête SPARQL",
+        "query_entity": "Interroger cette entité",
+        "query_note": "Ouvre la page de requête d'un sovgraph serve en marche ({url}), avec une requête "
+        "prête sur cette entité ; le site fonctionne sans elle.",
     },
 }
 
@@ -184,6 +205,8 @@ COLUMNS_FR = {
     "verdict": "verdict",
     "note": "note",
     "checked_against": "vérifiée par",
+    "controller": "qui contrôle",
+    "controlled": "contrôlée",
 }
 """Column names of the library queries in French (a column not listed shows its name)."""
 

@@ -23,6 +23,24 @@
     return /^[^<>"{}|^`\\\x00-\x20]*$/.test(iri) ? "<" + iri + ">" : null;
   }
 
+  // ?entity=IRI in the page's address: the entity, if its IRI can be written in a query as it stands
+  function aboutEntity(search) {
+    var iri = new URLSearchParams(search).get("entity");
+    if (!iri || !/^https?:\/\//.test(iri)) { return null; }
+    var term = iriTerm(iri);
+    return term ? { iri: iri, term: term } : null;
+  }
+
+  function entityQuery(term) {
+    return "# What the graph says about the entity (as subject), and what points to it (as object)\n" +
+      "SELECT ?subject ?property ?object WHERE {\n" +
+      "  VALUES ?entity { " + term + " }\n" +
+      "  { ?entity ?property ?object . BIND(?entity AS ?subject) }\n" +
+      "  UNION\n" +
+      "  { ?subject ?property ?entity . BIND(?entity AS ?object) }\n" +
+      "}\nORDER BY ?property\nLIMIT 1000\n";
+  }
+
   // label of each IRI: the page's language, else English, else any
   function labels(iris) {
     var chunks = [];
@@ -131,6 +149,14 @@
       document.getElementById("summary").textContent = example ? example.summary : "";
       if (example) { yasgui.getTab().setQuery(example.query); }
     });
+    // A link from the static site (sovgraph site --query-page) names an entity: open a ready query about it
+    var entity = aboutEntity(window.location.search);
+    if (entity) {
+      document.getElementById("summary").textContent = "Everything the graph says about " + entity.iri +
+        ", and what points to it";
+      yasgui.getTab().setQuery(prefixLines + "\n\n" + entityQuery(entity.term));
+      yasgui.getTab().getYasqe().query();
+    }
     document.body.setAttribute("data-ready", "true");
   });
 })();
