@@ -131,7 +131,7 @@ def _settings(argv: list[str] | None) -> Settings:
 def _prepare(triples: int, seed: int) -> tuple[list[Path], dict[str, Any]]:
     digest = hashlib.sha256()
     for path in [
-        ROOT / "sovgraph" / "synth.py",
+        ROOT / "sovgraph" / "tools" / "synth.py",
         *sorted((ROOT / "ontology").glob("*.ttl")),
         *sorted((ROOT / "queries" / "rules").glob("*.rq")),
     ]:
