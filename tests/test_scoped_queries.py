@@ -138,3 +138,22 @@ def test_who_hosts_what_for_every_platform_and_law_is_unchanged(
         expected = _rows(kg, before, params)
         assert expected
         assert _rows(kg, now, params) == expected
+
+
+def test_explain_gives_the_text_of_its_earlier_description_query(
+    synthetic: sovgraph.KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sovgraph import explain
+
+    nodes = [
+        r["e"].value for r in synthetic.select("SELECT ?e WHERE { ?e a sov:Exposure } ORDER BY ?e LIMIT 25")
+    ]
+    assert len(nodes) == 25
+    now = [explain.explain(synthetic, n) for n in nodes]
+    earlier = explain._DESCRIBE.replace(
+        "?node <urn:sovgraph:none>? ?self .", "{ ?node ?anyp ?anyo } UNION { ?anys ?anyp2 ?node }"
+    )
+    assert earlier != explain._DESCRIBE
+    monkeypatch.setattr(explain, "_DESCRIBE", earlier)
+    assert [explain.explain(synthetic, n) for n in nodes] == now
+    assert all("derived by rule" in text for text in now)
