@@ -318,6 +318,11 @@ def targets(outcomes: list[Any]) -> list[dict[str, str]]:
                 f"sovgraph {cell(s)}, raw {cell(p)}",
                 None,
             )
+    for op, what in (
+        ("query:chain@2024", "one entity's chain"),
+        ("query:who-hosts-what@platform", "who-hosts-what one platform"),
+    ):
+        _scoped(add, outcomes, size, op, what)
     warm = _find(outcomes, "curated", "CLI second call (warm)", "sovgraph")
     if _ok(warm):
         add(
@@ -344,6 +349,24 @@ def targets(outcomes: list[Any]) -> list[dict[str, str]]:
             r <= 0.5,
         )
     return found
+
+
+def _scoped(add: Any, outcomes: list[Any], size: str, op: str, what: str) -> None:
+    """A question about one entity: at most 20 ms at ``size``, and within 3x of its time at 10k (its cost does
+    not grow with the graph)."""
+    big, small = _find(outcomes, size, op, "sovgraph"), _find(outcomes, "10k", op, "sovgraph")
+    if _ok(big):
+        add(f"{what} at {size} <= 20 ms", seconds(big.median), big.median <= 0.020)
+    else:
+        add(f"{what} at {size} <= 20 ms", cell(big), None)
+    if size == "10k":
+        return
+    if _ok(big, small):
+        r = big.median / small.median
+        measured = f"{r:.2f}x ({seconds(big.median)} vs {seconds(small.median)})"
+        add(f"{what} at {size} within 3x of 10k", measured, r <= 3)
+    else:
+        add(f"{what} at {size} within 3x of 10k", f"{cell(big)} vs {cell(small)}", None)
 
 
 def _extrapolated(outcomes: list[Any], skipped: Any, size: str) -> tuple[Any, float] | None:

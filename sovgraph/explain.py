@@ -11,9 +11,12 @@ from sovgraph.namespaces import shorten
 if TYPE_CHECKING:
     from sovgraph.graph import KnowledgeGraph
 
+# One row per combination of the node's optional values, started from the node alone (the zero-length path
+# binds nothing else): a pattern over the triples that mention it would repeat every row once per triple,
+# thousands of times for a reach that many derived facts rest on.
 _DESCRIBE = """
 SELECT ?label ?class ?rule ?rule_label ?premise ?from ?until ?confidence ?source ?url ?citation WHERE {
-    { ?node ?anyp ?anyo } UNION { ?anys ?anyp2 ?node }
+    ?node <urn:sovgraph:none>? ?self .
     OPTIONAL { ?node rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), ?lang)) }
     OPTIONAL { ?node a ?class FILTER(STRSTARTS(STR(?class), STR(sov:))) }
     OPTIONAL { ?node sov:derivedBy ?rule OPTIONAL { ?rule rdfs:label ?rule_label } }

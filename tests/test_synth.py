@@ -144,11 +144,8 @@ def test_every_library_query_runs_and_finds_rows(kg: sovgraph.KnowledgeGraph, la
     platform = _deep_platform(kg)
     params = {"chain": {"entity": platform}, "sources": {"entity": platform}}
     for name, spec in kg.library().items():
-        # (who-hosts-what has its own tests below; the synthetic graph has no court cases)
-        if name.startswith("checks/") or name in ("who-hosts-what", "cases"):
+        if name.startswith("checks/") or name == "who-hosts-what":  # (who-hosts-what: its own tests below)
             continue
-        if name in ("requirements", "coverage"):
-            continue  # the synthetic generator makes no sov:Requirement nor sov:Dossier yet (nothing to find)
         given: dict[str, Any] = dict(params.get(name, {}))
         if spec.param("as_of") is not None:
             given["as_of"] = LATE

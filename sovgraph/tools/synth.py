@@ -5,7 +5,8 @@ The graph follows the ontology and passes the shapes: jurisdictions (a union of 
 incorporation and control, territorial ones), sourced ``sov:Reach`` nodes over top companies, corporate groups
 whose parent chains are 0 to 6 links deep (dated ``sov:Control`` nodes, some ended and replaced, so that the
 day asked matters), cloud services and sites, public bodies, platforms and data assets hosted once or several
-times (dated ``sov:Hosting`` nodes authorised by decisions with a validity, some challenged in court),
+times (dated ``sov:Hosting`` nodes authorised by decisions with a validity, some challenged in court: a
+``sov:LegalCase`` and a ``sov:Dossier`` telling the story), requirements of a scheme by some laws,
 qualifications, people and their posts, data flows, statements and claims, and ``sov:Source`` nodes on
 ``example.org`` or ``urn:`` addresses. Everything has French and English labels; every relation node a
 confidence. Every IRI is under ``https://w3id.org/sovgraph/id/synth/``, so nothing collides with curated data.
@@ -437,6 +438,7 @@ class World:
                 versions.append(version)
             self.schemes.append((scheme, versions))
             yield
+        yield from self.requirements()
         association = self.mint("association")
         self.out.node(
             association,
@@ -448,6 +450,33 @@ class World:
         )
         self.associations.append(association)
         yield
+
+    def requirements(self) -> Iterator[None]:
+        """A requirement of a scheme (its latest version) by the first law of every fourth jurisdiction that
+        has one. Drawn without the random generator, so that the rest of the graph is the same with or without
+        them."""
+        for i, juris in enumerate(j for j in self.jurisdictions if j.laws):
+            if i % 4:
+                continue
+            scheme, versions = self.schemes[i % len(self.schemes)]
+            self.out.node(
+                self.mint("requirement"),
+                [
+                    (A, sov("Requirement")),
+                    *labels(
+                        f"Exigence de certification {of(juris.name)}",
+                        f"{juris.name} certification requirement",
+                    ),
+                    (sov("requiredBy"), juris.laws[0][0]),
+                    (sov("scheme"), scheme),
+                    (sov("schemeVersion"), versions[-1]),
+                    (sov("summary"), text(f"Hébergement certifié exigé {of(juris.name)}", "fr")),
+                    (sov("summary"), text(f"Certified hosting required in {juris.name}", "en")),
+                    (sov("confidence"), kind(CONFIDENCE[0][0])),
+                    (SOURCE, self.sources[-1]),
+                ],
+            )
+            yield
 
     # --- corporate groups ----------------------------------------------------------------------------------
 
@@ -766,7 +795,7 @@ class World:
             pairs.append((END, self.day(finish)))
         self.out.node(iri, pairs)
         if ruling is not None:
-            self.ruling(*ruling, name, juris)
+            self.ruling(*ruling, name, juris, body, iri)
 
     def decision(
         self,
@@ -806,7 +835,27 @@ class World:
             pairs += [(VALID_FROM, self.day(decided)), (VALID_THROUGH, self.day(until))]
         self.out.node(iri, pairs)
 
-    def ruling(self, decision: str, ruled: int, outcome: str, name: str, juris: Jurisdiction) -> None:
+    def ruling(
+        self, decision: str, ruled: int, outcome: str, name: str, juris: Jurisdiction, body: str, hosting: str
+    ) -> None:
+        """A court ruling on the decision authorising a hosting, given in a case the body brought against the
+        authority, and a case file telling the story. The case and the file are drawn without the random
+        generator, so that the rest of the graph is the same with or without them."""
+        case = self.mint("case")
+        self.out.node(
+            case,
+            [
+                (A, sov("LegalCase")),
+                *labels(f"Recours sur l'hébergement {of(name)}", f"Challenge over {name}'s hosting"),
+                (sov("court"), juris.court),
+                (sov("applicant"), body),
+                (sov("defendant"), juris.authority),
+                (sov("challenges"), decision),
+                (sov("filedOn"), self.day(ruled - 45)),
+                (SOURCE, self.sources[-1]),
+            ],
+        )
+        ruling = self.mint("ruling")
         pairs = [
             (A, sov("Decision")),
             *labels(f"Arrêt sur l'hébergement {of(name)}", f"Ruling on {name}'s hosting"),
@@ -816,8 +865,24 @@ class World:
             (sov("challenges"), decision),
             (sov("outcome"), kind(outcome)),
             *self.cite(),
+            (sov("inCase"), case),
         ]
-        self.out.node(self.mint("ruling"), pairs)
+        self.out.node(ruling, pairs)
+        self.out.node(
+            self.mint("dossier"),
+            [
+                (A, sov("Dossier")),
+                *labels(f"L'hébergement {of(name)} devant le juge", f"{name}'s hosting in court"),
+                (sov("summary"), text(f"Une autorisation d'hébergement contestée {of(juris.name)}", "fr")),
+                (sov("summary"), text(f"A hosting authorisation challenged in {juris.name}", "en")),
+                (sov("involves"), hosting),
+                (sov("involves"), decision),
+                (sov("involves"), case),
+                (sov("involves"), ruling),
+                (sov("coversJurisdiction"), juris.iri),
+                (SOURCE, self.sources[-1]),
+            ],
+        )
 
     def flow(self, platform: str, name: str, body: str, juris: Jurisdiction) -> Iterator[None]:
         source = self.mint("data-source")
