@@ -30,9 +30,12 @@ never as text formatted into the query.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from sovgraph.errors import ShapeNotTranslated
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -94,10 +97,6 @@ CHUNK = 2000  # focus nodes bound per query (a VALUES block); more make one quer
 _DEPTH = 8  # nested shapes deeper than this are left to pySHACL (and a recursive shape never ends)
 
 
-class Unsupported(Exception):
-    """A shape uses something the translation does not cover (the reason is the message)."""
-
-
 @dataclass(frozen=True)
 class Result:
     """One validation result, as pySHACL reports it at the top level.
@@ -139,7 +138,7 @@ class Shapes:
 
         if cls not in self._subclasses:
             if self.data is None:
-                raise Unsupported("no data to read the classes from")
+                raise ShapeNotTranslated("no data to read the classes from")
             store, default_graph = self.data
             rows = store.query(
                 "SELECT DISTINCT ?sub ?class WHERE { ?sub rdfs:subClassOf* ?class }",
@@ -158,7 +157,7 @@ class Shapes:
     def one(self, subject: Any, predicate: str) -> Any | None:
         found = self.objects(subject, predicate)
         if len(found) > 1:
-            raise Unsupported(f"more than one {_short(predicate)}")
+            raise ShapeNotTranslated(f"more than one {_short(predicate)}")
         return found[0] if found else None
 
     def items(self, node: Any) -> list[Any]:
@@ -168,11 +167,11 @@ class Shapes:
         found, seen = [], set()
         while not (isinstance(node, pyoxigraph.NamedNode) and node.value == RDF + "nil"):
             if node in seen or node not in self.about:
-                raise Unsupported("a malformed RDF list")
+                raise ShapeNotTranslated("a malformed RDF list")
             seen.add(node)
             first, rest = self.objects(node, RDF + "first"), self.objects(node, RDF + "rest")
             if len(first) != 1 or len(rest) != 1:
-                raise Unsupported("a malformed RDF list")
+                raise ShapeNotTranslated("a malformed RDF list")
             found.append(first[0])
             node = rest[0]
         return found
@@ -180,21 +179,18 @@ class Shapes:
     def top_level(self) -> list[Any]:
         """The shapes pySHACL validates on their own: those with a target (or an implicit class target)."""
         found = []
+        classes = {RDFS + "Class", "http://www.w3.org/2002/07/owl#Class"}
+        kinds = {SH + "NodeShape", SH + "PropertyShape"}
         for subject, about in self.about.items():
-            if any(SH + t in about for t in TARGETS):
-                found.append(subject)
-            elif {RDFS + "Class", "http://www.w3.org/2002/07/owl#Class"} & {
-                getattr(t, "value", None) for t in about.get(RDF + "type", [])
-            } and {SH + "NodeShape", SH + "PropertyShape"} & {
-                getattr(t, "value", None) for t in about.get(RDF + "type", [])
-            }:
+            types = {getattr(t, "value", None) for t in about.get(RDF + "type", [])}
+            if any(SH + t in about for t in TARGETS) or (types & classes and types & kinds):
                 found.append(subject)
         return found
 
     def whole_graph_reason(self) -> str | None:
         """Why pySHACL must validate with every shape (rules, functions, custom components), or ``None``."""
         for about in self.about.values():
-            types = {getattr(t, "value", None) for t in about.get(RDF + "type", [])}
+            types = {str(getattr(t, "value", "")) for t in about.get(RDF + "type", [])}
             if types & _WHOLE:
                 return f"the shapes declare a {_short(sorted(types & _WHOLE)[0])}"
             if set(about) & _WHOLE_PREDICATES:
@@ -255,7 +251,7 @@ def evaluate(store: pyoxigraph.Store, shapes: Shapes, default_graph: Sequence[An
     for shape in tops:
         try:
             found, count = _evaluate_shape(store, shapes, shape, default_graph)
-        except Unsupported as why:
+        except ShapeNotTranslated as why:
             left[shape] = str(why)
             continue
         results += found
@@ -270,17 +266,17 @@ def _evaluate_shape(
 
     about = shapes.about[shape]
     if SH + "path" in about:
-        raise Unsupported("a property shape with a target")
+        raise ShapeNotTranslated("a property shape with a target")
     if about.get(SH + "deactivated"):
-        raise Unsupported("sh:deactivated")
+        raise ShapeNotTranslated("sh:deactivated")
     unknown = [p for p in about if p.startswith(SH) and p not in _INERT | _VALUE | {SH + "sparql"}]
     if unknown:
-        raise Unsupported(f"{_short(unknown[0])} on a node shape")
+        raise ShapeNotTranslated(f"{_short(unknown[0])} on a node shape")
     patterns, nodes = _targets(store, shapes, shape, default_graph)
     checks = list(_checks(shapes, shape))
     sparql = [_sparql_constraint(shapes, shape, c) for c in shapes.objects(shape, SH + "sparql")]
     if nodes and any(isinstance(n, pyoxigraph.BlankNode) for n in nodes):
-        raise Unsupported("a target that selects blank nodes")
+        raise ShapeNotTranslated("a target that selects blank nodes")
     results: list[Result] = []
     count = 0
     for check in checks:
@@ -298,7 +294,7 @@ def _evaluate_shape(
             focus_nodes += _focus_nodes(store, patterns, default_graph)
             count += 1
         if any(isinstance(n, pyoxigraph.BlankNode) for n in focus_nodes):
-            raise Unsupported("SPARQL constraints on blank focus nodes")
+            raise ShapeNotTranslated("SPARQL constraints on blank focus nodes")
         focus_nodes = list(dict.fromkeys(focus_nodes))
         for constraint in sparql:
             found, queries = constraint.run(store, focus_nodes, default_graph)
@@ -313,15 +309,15 @@ def _evaluate_shape(
 def _targets(
     store: pyoxigraph.Store, shapes: Shapes, shape: Any, default_graph: Sequence[Any] | None
 ) -> tuple[list[tuple[str, Any]], list[Any]]:
-    """The shape's focus: (kind, term) patterns evaluated inside each query, and explicit nodes (``sh:targetNode``
-    and what its SPARQL targets select)."""
+    """The shape's focus: (kind, term) patterns evaluated inside each query, and explicit nodes
+    (``sh:targetNode`` and what its SPARQL targets select)."""
     import pyoxigraph
 
     patterns: list[tuple[str, Any]] = []
     for kind in ("targetClass", "targetSubjectsOf", "targetObjectsOf"):
         for term in shapes.objects(shape, SH + kind):
             if not isinstance(term, pyoxigraph.NamedNode):
-                raise Unsupported(f"sh:{kind} that is not an IRI")
+                raise ShapeNotTranslated(f"sh:{kind} that is not an IRI")
             if kind == "targetClass":  # its instances: of the class or of a subclass
                 patterns += [("type", c) for c in shapes.subclasses(term)]
             else:
@@ -333,15 +329,13 @@ def _targets(
         select = shapes.one(target, SH + "select")
         extra = set(shapes.about.get(target, {})) - {RDF + "type", SH + "select", SH + "prefixes"}
         if SH + "SPARQLTarget" not in types or select is None or extra:
-            raise Unsupported("a target that is not a plain sh:SPARQLTarget")
+            raise ShapeNotTranslated("a target that is not a plain sh:SPARQLTarget")
         try:
-            rows = store.query(
-                select.value, prefixes=_prefixes(shapes, target), **_dataset(default_graph)
-            )
+            rows = store.query(select.value, prefixes=_prefixes(shapes, target), **_dataset(default_graph))
         except (SyntaxError, ValueError, RuntimeError, OSError) as exc:
-            raise Unsupported(f"a SPARQL target Oxigraph cannot run ({exc})") from None
+            raise ShapeNotTranslated(f"a SPARQL target Oxigraph cannot run ({exc})") from None
         if not isinstance(rows, pyoxigraph.QuerySolutions) or "this" not in {v.value for v in rows.variables}:
-            raise Unsupported("a SPARQL target that selects no ?this")
+            raise ShapeNotTranslated("a SPARQL target that selects no ?this")
         nodes += [row["this"] for row in rows if row["this"] is not None]
     return patterns, list(dict.fromkeys(nodes))
 
@@ -359,7 +353,9 @@ def _focus_pattern(query: _Query, patterns: list[tuple[str, Any]]) -> str:
     return " UNION ".join(branches)
 
 
-def _focus_nodes(store: pyoxigraph.Store, patterns: list[tuple[str, Any]], default_graph: Sequence[Any] | None) -> list[Any]:
+def _focus_nodes(
+    store: pyoxigraph.Store, patterns: list[tuple[str, Any]], default_graph: Sequence[Any] | None
+) -> list[Any]:
     query = _Query()
     pattern = _focus_pattern(query, patterns)
     text = f"SELECT DISTINCT ?this {query.projection()} WHERE {{ {pattern} }}"
@@ -385,7 +381,7 @@ def _checks(shapes: Shapes, shape: Any) -> Iterable[_Check]:
     node_level = {p: o for p, o in about.items() if p in _VALUE and p not in (SH + "property", SH + "flags")}
     for predicate in node_level:
         if not messages:
-            raise Unsupported("a constraint without sh:message (pySHACL writes its own)")
+            raise ShapeNotTranslated("a constraint without sh:message (pySHACL writes its own)")
         query = _Query()
         condition = _component(shapes, shape, predicate, "?this", query, 0)
         body = f"FILTER(!({condition}))"
@@ -397,15 +393,15 @@ def _checks(shapes: Shapes, shape: Any) -> Iterable[_Check]:
 def _property_checks(shapes: Shapes, prop: Any) -> Iterable[_Check]:
     about = shapes.about.get(prop)
     if about is None:
-        raise Unsupported("an sh:property that is not described")
+        raise ShapeNotTranslated("an sh:property that is not described")
     unknown = [p for p in about if p.startswith(SH) and p not in _INERT | _VALUE | _COUNTS | _QUALIFIED]
     if unknown:
-        raise Unsupported(f"{_short(unknown[0])} on a property shape")
+        raise ShapeNotTranslated(f"{_short(unknown[0])} on a property shape")
     if any(SH + t in about for t in TARGETS):
-        raise Unsupported("a property shape with its own target")
+        raise ShapeNotTranslated("a property shape with its own target")
     messages, severity = _messages(shapes, prop), _severity(shapes, prop)
     if not messages:
-        raise Unsupported("a property shape without sh:message (pySHACL writes its own)")
+        raise ShapeNotTranslated("a property shape without sh:message (pySHACL writes its own)")
     path = _path(shapes, prop)
     for name in ("minCount", "maxCount"):
         found = shapes.one(prop, SH + name)
@@ -426,7 +422,7 @@ def _property_checks(shapes: Shapes, prop: Any) -> Iterable[_Check]:
     qualified = shapes.one(prop, SH + "qualifiedValueShape")
     if qualified is not None:
         if shapes.objects(prop, SH + "qualifiedValueShapesDisjoint"):
-            raise Unsupported("sh:qualifiedValueShapesDisjoint")
+            raise ShapeNotTranslated("sh:qualifiedValueShapesDisjoint")
         for name, op in (("qualifiedMinCount", "<"), ("qualifiedMaxCount", ">")):
             found = shapes.one(prop, SH + name)
             if found is None:
@@ -438,7 +434,7 @@ def _property_checks(shapes: Shapes, prop: Any) -> Iterable[_Check]:
             having = f"COUNT(DISTINCT ?value) {op} {_integer(found)}"
             yield _Check(body, query, path, messages, severity, grouped=having)
     elif shapes.objects(prop, SH + "qualifiedMinCount") or shapes.objects(prop, SH + "qualifiedMaxCount"):
-        raise Unsupported("a qualified count without sh:qualifiedValueShape")
+        raise ShapeNotTranslated("a qualified count without sh:qualifiedValueShape")
     for predicate in about:
         if predicate not in _VALUE or predicate == SH + "flags":
             continue
@@ -454,7 +450,7 @@ def _path(shapes: Shapes, prop: Any) -> Any:
 
     path = shapes.one(prop, SH + "path")
     if not isinstance(path, pyoxigraph.NamedNode):
-        raise Unsupported("an sh:path that is not one IRI")
+        raise ShapeNotTranslated("an sh:path that is not one IRI")
     return path
 
 
@@ -462,24 +458,24 @@ def _integer(term: Any) -> int:
     try:
         value = int(term.value)
     except (AttributeError, ValueError):
-        raise Unsupported("a count that is not an integer") from None
+        raise ShapeNotTranslated("a count that is not an integer") from None
     if value < 0 or str(value) != term.value:
-        raise Unsupported("a count that is not a plain non-negative integer")
+        raise ShapeNotTranslated("a count that is not a plain non-negative integer")
     return value
 
 
 def _conforms(shapes: Shapes, shape: Any, x: str, query: _Query, depth: int) -> str:
     """A SPARQL condition true when the node in ``x`` conforms to ``shape`` (every constraint holds)."""
     if depth > _DEPTH:
-        raise Unsupported("shapes nested too deep (or recursive)")
+        raise ShapeNotTranslated("shapes nested too deep (or recursive)")
     about = shapes.about.get(shape)
     if about is None:
-        raise Unsupported("a nested shape that is not described")
+        raise ShapeNotTranslated("a nested shape that is not described")
     if SH + "path" in about:
         return _property_conforms(shapes, shape, x, query, depth)
     unknown = [p for p in about if p.startswith(SH) and p not in _INERT | _VALUE]
     if unknown:
-        raise Unsupported(f"{_short(unknown[0])} in a nested shape")
+        raise ShapeNotTranslated(f"{_short(unknown[0])} in a nested shape")
     parts = [
         _component(shapes, shape, p, x, query, depth) for p in about if p in _VALUE and p != SH + "flags"
     ]
@@ -490,12 +486,12 @@ def _property_conforms(shapes: Shapes, prop: Any, x: str, query: _Query, depth: 
     about = shapes.about[prop]
     unknown = [p for p in about if p.startswith(SH) and p not in _INERT | _VALUE | _COUNTS]
     if unknown:
-        raise Unsupported(f"{_short(unknown[0])} in a nested property shape")
+        raise ShapeNotTranslated(f"{_short(unknown[0])} in a nested property shape")
     p = query.const(_path(shapes, prop))
     parts = []
     low, high = shapes.one(prop, SH + "minCount"), shapes.one(prop, SH + "maxCount")
-    if low is not None and _integer(low) > 1 or high is not None and _integer(high) > 1:
-        raise Unsupported("a nested count above one")
+    if (low is not None and _integer(low) > 1) or (high is not None and _integer(high) > 1):
+        raise ShapeNotTranslated("a nested count above one")
     if low is not None and _integer(low) == 1:
         parts.append(f"EXISTS {{ {x} {p} {query.var()} }}")
     if high is not None:
@@ -513,7 +509,7 @@ def _property_conforms(shapes: Shapes, prop: Any, x: str, query: _Query, depth: 
 
 
 def _component(shapes: Shapes, shape: Any, predicate: str, x: str, query: _Query, depth: int) -> str:
-    """The condition a value in ``x`` meets for the constraint ``predicate`` of ``shape`` (all its objects)."""
+    """The condition a value in ``x`` meets for the constraint ``predicate`` of ``shape`` (every object)."""
     import pyoxigraph
 
     objects = shapes.objects(shape, predicate)
@@ -522,9 +518,11 @@ def _component(shapes: Shapes, shape: Any, predicate: str, x: str, query: _Query
     for obj in objects:
         if name == "class":
             if not isinstance(obj, pyoxigraph.NamedNode):
-                raise Unsupported("sh:class that is not an IRI")
+                raise ShapeNotTranslated("sh:class that is not an IRI")
             listed = ", ".join(query.const(c) for c in shapes.subclasses(obj))
-            parts.append(f"EXISTS {{ {x} rdf:type {query.var()} . FILTER({query.var(again=True)} IN ({listed})) }}")
+            parts.append(
+                f"EXISTS {{ {x} rdf:type {query.var()} . FILTER({query.var(again=True)} IN ({listed})) }}"
+            )
         elif name == "datatype":
             parts.append(_datatype(obj, x, query))
         elif name == "pattern":
@@ -532,7 +530,7 @@ def _component(shapes: Shapes, shape: Any, predicate: str, x: str, query: _Query
             if not isinstance(obj, pyoxigraph.Literal) or (
                 flags is not None and not isinstance(flags, pyoxigraph.Literal)
             ):
-                raise Unsupported("sh:pattern or sh:flags that is not a literal")
+                raise ShapeNotTranslated("sh:pattern or sh:flags that is not a literal")
             pattern = query.const(pyoxigraph.Literal(obj.value))
             if flags is not None:
                 flag = query.const(pyoxigraph.Literal(flags.value))
@@ -555,7 +553,7 @@ def _component(shapes: Shapes, shape: Any, predicate: str, x: str, query: _Query
         elif name in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
             op = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}[name]
             if not isinstance(obj, pyoxigraph.Literal):
-                raise Unsupported(f"sh:{name} that is not a literal")
+                raise ShapeNotTranslated(f"sh:{name} that is not a literal")
             parts.append(f"isLiteral({x}) && COALESCE({x} {op} {query.const(obj)}, false)")
         elif name == "node":
             parts.append(_conforms(shapes, obj, x, query, depth + 1))
@@ -568,7 +566,7 @@ def _component(shapes: Shapes, shape: Any, predicate: str, x: str, query: _Query
         elif name == "property":
             parts.append(_property_conforms(shapes, obj, x, query, depth + 1))
         else:  # pragma: no cover - _VALUE lists the names above
-            raise Unsupported(f"sh:{name}")
+            raise ShapeNotTranslated(f"sh:{name}")
     return " && ".join(f"({p})" for p in parts) or "true"
 
 
@@ -576,7 +574,7 @@ def _datatype(datatype: Any, x: str, query: _Query) -> str:
     import pyoxigraph
 
     if not isinstance(datatype, pyoxigraph.NamedNode) or datatype.value not in DATATYPES:
-        raise Unsupported(f"sh:datatype {getattr(datatype, 'value', datatype)}")
+        raise ShapeNotTranslated(f"sh:datatype {getattr(datatype, 'value', datatype)}")
     iri = datatype.value
     if iri == RDF + "langString":
         return f'isLiteral({x}) && LANG({x}) != ""'
@@ -600,9 +598,9 @@ class _SparqlConstraint:
     def run(
         self, store: pyoxigraph.Store, nodes: list[Any], default_graph: Sequence[Any] | None
     ) -> tuple[list[Result], int]:
-        from sovgraph.sparql.bind import bind_values
-
         import pyoxigraph
+
+        from sovgraph.sparql.bind import bind_values
 
         results, queries = [], 0
         for start in range(0, len(nodes), CHUNK):
@@ -610,13 +608,13 @@ class _SparqlConstraint:
             try:
                 rows = store.query(text, prefixes=self.prefixes, **_dataset(default_graph))
             except (SyntaxError, ValueError, RuntimeError, OSError) as exc:
-                raise Unsupported(f"a SPARQL constraint Oxigraph cannot run ({exc})") from None
+                raise ShapeNotTranslated(f"a SPARQL constraint Oxigraph cannot run ({exc})") from None
             queries += 1
             if not isinstance(rows, pyoxigraph.QuerySolutions):
-                raise Unsupported("a SPARQL constraint that is not a SELECT query")
+                raise ShapeNotTranslated("a SPARQL constraint that is not a SELECT query")
             names = [v.value for v in rows.variables]
             if "this" not in names or "failure" in names:
-                raise Unsupported("a SPARQL constraint that selects no $this, or ?failure")
+                raise ShapeNotTranslated("a SPARQL constraint that selects no $this, or ?failure")
             seen = set()
             for row in rows:
                 bound = {n: row[n] for n in names if row[n] is not None}
@@ -641,18 +639,18 @@ def _sparql_constraint(shapes: Shapes, shape: Any, node: Any) -> _SparqlConstrai
     about = shapes.about.get(node, {})
     allowed = {RDF + "type", SH + "select", SH + "prefixes", SH + "message"}
     if set(about) - allowed:
-        raise Unsupported(f"{_short(sorted(set(about) - allowed)[0])} on a SPARQL constraint")
+        raise ShapeNotTranslated(f"{_short(sorted(set(about) - allowed)[0])} on a SPARQL constraint")
     select = shapes.one(node, SH + "select")
     if select is None:
-        raise Unsupported("a SPARQL constraint without sh:select")
+        raise ShapeNotTranslated("a SPARQL constraint without sh:select")
     text = str(select.value)
     if "$currentShape" in text or "$shapesGraph" in text or "?currentShape" in text or "?shapesGraph" in text:
-        raise Unsupported("a SPARQL constraint that reads $currentShape or $shapesGraph")
+        raise ShapeNotTranslated("a SPARQL constraint that reads $currentShape or $shapesGraph")
     own = _messages(shapes, shape)
     extra = tuple(m for m in _messages(shapes, node) if m not in own)
     messages = own + extra
     if not messages:
-        raise Unsupported("a SPARQL constraint without sh:message (pySHACL writes its own)")
+        raise ShapeNotTranslated("a SPARQL constraint without sh:message (pySHACL writes its own)")
     return _SparqlConstraint(text, _prefixes(shapes, node), messages, _severity(shapes, shape))
 
 
@@ -660,7 +658,10 @@ def _prefixes(shapes: Shapes, node: Any) -> dict[str, str]:
     found = {}
     for declarations in shapes.objects(node, SH + "prefixes"):
         for declaration in shapes.objects(declarations, SH + "declare"):
-            prefix, namespace = shapes.one(declaration, SH + "prefix"), shapes.one(declaration, SH + "namespace")
+            prefix, namespace = (
+                shapes.one(declaration, SH + "prefix"),
+                shapes.one(declaration, SH + "namespace"),
+            )
             if prefix is not None and namespace is not None:
                 found[str(prefix.value)] = str(namespace.value)
     return found
@@ -711,14 +712,15 @@ def _select(store: pyoxigraph.Store, text: str, query: _Query, default_graph: Se
     prefixes = {"rdf": RDF, "rdfs": RDFS, "xsd": XSD}
     substitutions = {pyoxigraph.Variable(n): t for n, t in query.constants.items()}
     try:
-        return list(
-            store.query(text, prefixes=prefixes, **_dataset(default_graph), substitutions=substitutions)
-        )
+        rows = store.query(text, prefixes=prefixes, **_dataset(default_graph), substitutions=substitutions)
     except (SyntaxError, ValueError, RuntimeError) as exc:  # a translation Oxigraph refuses: left to pySHACL
-        raise Unsupported(f"a query Oxigraph cannot run ({exc})") from None
+        raise ShapeNotTranslated(f"a query Oxigraph cannot run ({exc})") from None
+    if not isinstance(rows, pyoxigraph.QuerySolutions):  # pragma: no cover - every check is a SELECT
+        raise ShapeNotTranslated("a check that is not a SELECT query")
+    return list(rows)
 
 
-def _dataset(default_graph: Sequence[Any] | None | None) -> dict[str, Any]:
+def _dataset(default_graph: Sequence[Any] | None) -> dict[str, Any]:
     """The query arguments that make the default graph the union of ``default_graph`` (``None``: of every
     graph of the store, much faster in Oxigraph 0.5 than a list of graphs)."""
     if default_graph is None:
@@ -728,11 +730,13 @@ def _dataset(default_graph: Sequence[Any] | None | None) -> dict[str, Any]:
 
 def format_message(message: str, bindings: Iterable[tuple[str, str]]) -> str:
     """A SHACL-SPARQL message with ``{?name}`` and ``{$name}`` replaced by the solution's values (as text)."""
-    import re
-
     for name, text in bindings:
-        message = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _m, t=text: t, message)
+        message = re.sub(r"\{[?$]" + re.escape(name) + r"\}", _replacement(text), message)
     return message
+
+
+def _replacement(text: str) -> Callable[[re.Match[str]], str]:
+    return lambda _match: text
 
 
 def _short(iri: str) -> str:

@@ -136,7 +136,7 @@ def validate(
     shape_paths = list(shapes) if shapes is not None else kg.project.shape_files()
     if engine == "pyshacl":
         with _quiet_rdflib(), working("validating"):
-            return Report(tuple(sorted(set(_pyshacl(kg, shape_paths, oxigraph_targets=oxigraph_targets)))))
+            return _report(_pyshacl(kg, shape_paths, oxigraph_targets=oxigraph_targets))
     from sovgraph import shacl
 
     with _quiet_rdflib(), working("validating"):
@@ -146,7 +146,14 @@ def validate(
     if outcome.left:
         with _quiet_rdflib(), working("validating"):
             findings += _pyshacl(kg, shape_paths, only=set(outcome.left), oxigraph_targets=oxigraph_targets)
-    return Report(tuple(sorted(set(findings))))
+    return _report(findings)
+
+
+def _report(findings: Iterable[Finding]) -> Report:
+    """Each finding once, in a stable order (a finding without a path or value sorts first)."""
+    return Report(
+        tuple(sorted(set(findings), key=lambda f: (f.files, f.focus, f.path or "", f.value or "", f)))
+    )
 
 
 def left_to_pyshacl(kg: KnowledgeGraph, shapes: Iterable[Path] | None = None) -> dict[str, str]:
@@ -318,6 +325,8 @@ def _rdflib_term(term: object) -> rdflib.term.Node | None:
     if isinstance(term, pyoxigraph.Literal):
         if term.language:
             return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":  # as rdflib parses "plain"
+            return rdflib.Literal(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
     return None
 
