@@ -285,6 +285,13 @@ def targets(outcomes: list[Any]) -> list[dict[str, str]]:
                 f"sovgraph {cell(s)}, raw {cell(p)}",
                 None,
             )
+    fast = _find(outcomes, size, "validate (SHACL)", "sovgraph")
+    slow = _find(outcomes, size, "validate (SHACL, pySHACL baseline)", "sovgraph")
+    if _ok(fast):
+        why = f"pySHACL {cell(slow)}, {ratio(slow, fast)} slower" if slow is not None else ""
+        add(f"validate {size} <= 15 s", seconds(fast.median), fast.median <= 15, why)
+    else:
+        add(f"validate {size} <= 15 s", cell(fast), None)
     warm = _find(outcomes, "curated", "CLI second call (warm)", "sovgraph")
     if _ok(warm):
         add(
