@@ -23,9 +23,14 @@ without ``sh:message``, whose generic text is pySHACL's own, a query Oxigraph ca
 whole shape to pySHACL: :func:`evaluate` names it in :attr:`Outcome.left`, never skipping a constraint. A
 shapes graph with rules, functions, custom components or entailments is left to pySHACL as a whole.
 
-Every constant of the shapes (a path, a class, a pattern) reaches a query as a substituted variable
-(Oxigraph's pre-binding), or in a ``VALUES`` block written by :func:`sovgraph.sparql.bind.bind_values`:
-never as text formatted into the query.
+Every constant of the shapes (a path, a class, a language) reaches a query as a substituted variable
+(Oxigraph's pre-binding) or in a ``VALUES`` block written by :func:`sovgraph.sparql.bind.bind_values`; a
+regular expression is written as pyoxigraph serializes the literal (escaped, as ``bind`` writes a term),
+since Oxigraph compiles a pattern held by a variable once per value. Never is text formatted into a query.
+
+One known difference, on input that is wrong anyway: rdflib rewrites some ill-formed literals as it parses
+them (``"maybe"^^xsd:boolean`` becomes ``"false"``, ``"1"^^xsd:boolean`` ``"true"``), so pySHACL checks the
+rewritten value; this engine checks the literal as written (and reports ``"maybe"`` as no boolean).
 """
 
 from __future__ import annotations
@@ -726,7 +731,9 @@ def _run_check(
     return rows
 
 
-def _select(store: pyoxigraph.Store, text: str, query: _Query, default_graph: Sequence[Any] | None) -> Any:
+def _select(
+    store: pyoxigraph.Store, text: str, query: _Query, default_graph: Sequence[Any] | None
+) -> list[Any]:
     import pyoxigraph
 
     prefixes = {"rdf": RDF, "rdfs": RDFS, "xsd": XSD}

@@ -1,13 +1,18 @@
 """SHACL validation of the loaded graph, with a report people can read: file, focus node, path, message.
 
-The data graph is the union of the ontology and every data file (so shapes can read the model, e.g. which
-property takes values from which controlled list). Shapes come from ``ontology/shapes/``; SHACL-SPARQL
-constraints and targets are used, so pySHACL runs with its advanced features on and no inference.
+The data graph is the union of the ontology and every data file, derived facts excluded (so shapes can read
+the model, e.g. which property takes values from which controlled list). Shapes come from
+``ontology/shapes/``; SHACL-SPARQL constraints and targets are used, with no inference.
 
-SPARQL-based targets (``sh:SPARQLTarget``) are evaluated by Oxigraph on the same triples before pySHACL
-runs, and handed to it as the ``sh:targetNode`` list they select: by definition the same focus nodes, found
-in milliseconds rather than by rdflib's engine (which took most of the validation time at 10k triples). A
-target Oxigraph cannot evaluate is left to pySHACL as written.
+Two engines give the same report (``tests/test_validate_engines.py`` compares them):
+
+- ``sparql`` (the default): :mod:`sovgraph.shacl` translates each constraint of each shape into one
+  Oxigraph query over all its focus nodes; a shape using a feature it does not translate is handed to
+  pySHACL alone. Seconds at a million triples.
+- ``pyshacl``: pySHACL with its advanced features on, on an rdflib copy of the graph (minutes at a million
+  triples). Its SPARQL-based targets (``sh:SPARQLTarget``) are evaluated by Oxigraph first and handed to
+  it as the ``sh:targetNode`` list they select: by definition the same focus nodes (a target Oxigraph
+  cannot evaluate is left to pySHACL as written).
 """
 
 from __future__ import annotations
