@@ -37,6 +37,14 @@ def test_each_shape_fixture_gives_the_report_pyshacl_gives(root: Path, fixtures:
     assert bool(fast.findings) == breaks, fast.text()
 
 
+def test_every_shape_fixture_at_once_gives_the_report_pyshacl_gives(root: Path, fixtures: Path) -> None:
+    shapes = fixtures / "shapes"
+    kg = _graph(root, *(shapes / name for name in SHAPE_FIXTURES))
+    fast = validate(kg)
+    assert fast == validate(kg, engine="pyshacl")
+    assert len({f.focus for f in fast.violations}) >= 30 and fast.warnings, fast.text()
+
+
 def test_the_project_shapes_are_all_evaluated_by_the_sparql_engine(root: Path, fixtures: Path) -> None:
     kg = _graph(root, fixtures / "shapes" / "valid.ttl")
     assert left_to_pyshacl(kg) == {}
