@@ -323,6 +323,13 @@ def targets(outcomes: list[Any]) -> list[dict[str, str]]:
         ("query:who-hosts-what@platform", "who-hosts-what one platform"),
     ):
         _scoped(add, outcomes, size, op, what)
+    fast = _find(outcomes, size, "validate (SHACL)", "sovgraph")
+    slow = _find(outcomes, size, "validate (SHACL, pySHACL baseline)", "sovgraph")
+    if _ok(fast):
+        why = f"pySHACL {cell(slow)}, {ratio(slow, fast)} slower" if slow is not None else ""
+        add(f"validate {size} <= 15 s", seconds(fast.median), fast.median <= 15, why)
+    else:
+        add(f"validate {size} <= 15 s", cell(fast), None)
     warm = _find(outcomes, "curated", "CLI second call (warm)", "sovgraph")
     if _ok(warm):
         add(

@@ -220,7 +220,10 @@ def _measure_size(
             for op, name, path, given in queries
         ]
         out += _run_ops(size, triples, engine, derived, ops, s.cap, s, history)
-    validate = [{"id": "validate (SHACL)", "kind": "validate"}]
+    validate = [
+        {"id": "validate (SHACL)", "kind": "validate"},
+        {"id": "validate (SHACL, pySHACL baseline)", "kind": "validate", "engine": "pyshacl"},
+    ]
     out += _run_ops(size, triples, "sovgraph", data, validate, s.heavy_cap, s, history)
     views = [
         {"id": "network projection", "kind": "network", "as_of": DAYS["2024"], "cap": s.heavy_cap},

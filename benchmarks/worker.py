@@ -146,7 +146,7 @@ class Engine:
         if kind == "query":
             return self._query(op)
         if kind == "validate":
-            report = self.kg.validate()
+            report = self.kg.validate(engine=op.get("engine", "sparql"))
             return {"violations": len(report.violations), "warnings": len(report.warnings)}
         if kind == "network":
             return self._network(op)

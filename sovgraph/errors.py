@@ -112,6 +112,11 @@ class ShapesError(InputError):
     """The SHACL shapes cannot be used (pySHACL cannot run them): a bad input, not a non-conforming graph."""
 
 
+class ShapeNotTranslated(SovgraphError):
+    """A SHACL shape uses a feature :mod:`sovgraph.shacl` does not translate into SPARQL; never shown to a
+    user: the shape is then validated by pySHACL."""
+
+
 class CacheBusy(SovgraphError):
     """The cache must change but another process holds its store."""
 

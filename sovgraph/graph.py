@@ -171,15 +171,16 @@ class KnowledgeGraph:
                 return info.graph
         raise SovgraphError(f"{path}: this file is not part of the loaded graph.")
 
-    def validate(self, *, reuse: bool = True) -> Report:
+    def validate(self, *, reuse: bool = True, engine: str = "sparql") -> Report:
         """Check the graph against the project's SHACL shapes; see :func:`sovgraph.validate.validate`.
 
         A graph opened from the on-disk cache reuses the report kept there while no file nor shape changed
-        (``reuse=False`` validates again); see :func:`sovgraph.validate.report`.
+        (``reuse=False`` validates again); see :func:`sovgraph.validate.report`. ``engine="pyshacl"``
+        validates with pySHACL alone (the same report, much slower), never from the cache.
         """
         from sovgraph.validate import report, validate
 
-        return report(self) if reuse else validate(self)
+        return report(self) if reuse and engine == "sparql" else validate(self, engine=engine)
 
     def to_rdflib(self) -> rdflib.Dataset:
         """A copy of the graph as an rdflib ``Dataset`` (named graphs kept), for rdflib-based tools."""

@@ -70,6 +70,15 @@ def test_validate_exits_1_and_lists_violations(fixtures: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_validate_with_either_engine_prints_the_same_findings(fixtures: Path) -> None:
+    shapes = fixtures / "shapes"
+    data = ["--data", str(shapes / "valid.ttl"), "--data", str(shapes / "dangling.ttl"), "--no-cache"]
+    fast, slow = run("validate", *data), run("validate", "--engine", "pyshacl", *data)
+    assert fast.returncode == slow.returncode == 1
+    assert fast.stdout == slow.stdout
+    assert "sg:ghost-provider is declared nowhere" in fast.stdout
+
+
 BROKEN = {
     "syntax.ttl": ('@prefix ex: <http://example.org/> .\nex:s ex:p "open .\n', "syntax.ttl:2:"),
     "prefix.ttl": (

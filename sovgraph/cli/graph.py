@@ -20,6 +20,13 @@ def register(commands: Any, command: Command) -> None:
         _validate,
     )
     validate.add_argument("--warnings", action="store_true", help="also list warnings (hidden by default)")
+    validate.add_argument(
+        "--engine",
+        choices=("sparql", "pyshacl"),
+        default="sparql",
+        help="sparql: each constraint one Oxigraph query over all focus nodes (default); pyshacl: pySHACL "
+        "alone, on an rdflib copy (the same report, much slower)",
+    )
     add_output_options(validate)
 
     stats = command(
@@ -52,7 +59,7 @@ def register(commands: Any, command: Command) -> None:
 
 def _validate(args: argparse.Namespace) -> int:
     kg = open_graph(args)
-    report = kg.validate()  # reused from the cache while no file nor shape changed
+    report = kg.validate(engine=args.engine)  # reused from the cache while no file nor shape changed
     from sovgraph.tables import findings_table
 
     shown = report.findings if args.warnings else tuple(report.violations)
