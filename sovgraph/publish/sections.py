@@ -24,9 +24,11 @@ class Section:
     fr: str
     at_once: bool = False
     """Ask the query once for every entity, unbound, and give each entity the rows whose column named like
-    the parameter is that entity: the same rows as binding it, when the parameter is a plain variable of the
-    query's patterns and a column (true of ``ownership``'s ``controller`` and ``controlled``; a test checks
-    it), and one query instead of one per page."""
+    the parameter is that entity: the same rows as binding it (in the order of the query's ``ORDER BY``;
+    rows it leaves tied may come in another order, as on another engine), when the parameter is a plain
+    variable of the query's patterns and a column. A test checks it for every entity of the section's
+    classes on the curated graph. One query instead of one per page: the site grows with the graph, not
+    with its square."""
 
     def title(self, lang: str) -> str:
         return self.fr if lang == "fr" else self.en
@@ -42,6 +44,7 @@ SECTIONS = (
         HOSTED,
         "Who hosts it, under which law",
         "Qui l'héberge, sous quel droit",
+        at_once=True,
     ),
     Section(
         "chain",
@@ -50,7 +53,7 @@ SECTIONS = (
         "Dependency chain to the laws that reach it",
         "Chaîne de dépendance jusqu'aux lois qui l'atteignent",
     ),
-    Section("who-hosts-what", "provider", ACTORS, "What it hosts", "Ce qu'elle héberge"),
+    Section("who-hosts-what", "provider", ACTORS, "What it hosts", "Ce qu'elle héberge", at_once=True),
     Section(
         "ownership",
         "controlled",
@@ -73,8 +76,9 @@ SECTIONS = (
         (SOV + "Law",),
         "What it reaches, and through whom",
         "Ce qu'elle atteint, et par qui",
+        at_once=True,
     ),
-    Section("exposure", "platform", HOSTED, "Exposures to laws", "Expositions aux lois"),
+    Section("exposure", "platform", HOSTED, "Exposures to laws", "Expositions aux lois", at_once=True),
     Section(
         "decisions",
         "entity",
@@ -85,13 +89,14 @@ SECTIONS = (
     Section(
         "actors", "person", (SOV + "Person", *ACTORS), "Posts and memberships", "Fonctions et appartenances"
     ),
-    Section("actors", "organisation", ACTORS, "People and members", "Personnes et membres"),
+    Section("actors", "organisation", ACTORS, "People and members", "Personnes et membres", at_once=True),
     Section(
         "qualifications",
         "scheme",
         (SOV + "CertificationScheme",),
         "Who holds it, by version and date",
         "Qui le détient, par version et date",
+        at_once=True,
     ),
     Section(
         "qualifications",
@@ -99,6 +104,7 @@ SECTIONS = (
         (SOV + "CloudService", *ACTORS),
         "Certifications and qualifications",
         "Certifications et qualifications",
+        at_once=True,
     ),
     Section(
         "claims",
