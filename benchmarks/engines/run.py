@@ -112,6 +112,20 @@ def jena_command() -> list[str] | None:
     return None
 
 
+def jena_classpath() -> str | None:
+    """A Java class path holding Jena ARQ, for running Java code over it (the tests' ARQ server), or None
+    when Jena or a JDK (``java`` able to compile a source file) is missing: ``$JENA_LIB`` (a folder of
+    Jena's jars and their dependencies), else Debian's ``libapache-jena-java``."""
+    if not shutil.which("java") or not shutil.which("javac"):
+        return None
+    if os.environ.get("JENA_LIB"):
+        return os.pathsep.join(str(j) for j in sorted(Path(os.environ["JENA_LIB"]).glob("*.jar")))
+    debian = Path("/usr/share/java")
+    if (debian / "jena-arq.jar").exists():
+        return _debian_classpath(debian)
+    return None
+
+
 def _debian_classpath(java: Path) -> str:
     """Debian's libapache-jena-java (4.5.0): its jars, plus the shaded Xerces' message files where they are
     looked for (the package renames the shaded ``org.apache.jena.ext.xerces`` classes to ``xerces`` but
