@@ -205,7 +205,7 @@ class Jena:
                 self.process.wait()
 
 
-def _engines_module() -> object:
+def engines_module() -> object:
     """``benchmarks/engines/run.py``, which knows how to run Jena ARQ from Debian's jars."""
     path = Path(__file__).resolve().parent.parent / "benchmarks" / "engines" / "run.py"
     spec = importlib.util.spec_from_file_location("sovgraph_bench_engines", path)
@@ -225,7 +225,7 @@ def jena(config: pytest.Config) -> Jena:
     global _JENA
     if _JENA is not None:
         return _JENA
-    engines = _engines_module()
+    engines = engines_module()
     classpath = engines.jena_classpath()  # type: ignore[attr-defined]
     if classpath is None:
         missing(
