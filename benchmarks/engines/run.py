@@ -42,7 +42,7 @@ CASES = {  # case -> data file
     "optional-filter-bind": "optional-filter-values.ttl",
     "group-concat-unbound": "group-concat-unbound.ttl",
     "exists-after-bind": "exists-after-bind.ttl",
-    "exists-after-path": "exists-after-path.ttl",
+    "type-subclass-path": "type-subclass-path.ttl",
 }
 Row = tuple[str, ...]
 
