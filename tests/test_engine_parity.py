@@ -50,6 +50,11 @@ REASONS: dict[str, tuple[str, str | None]] = {
         "when two instances of one subclass have another pattern joined: Virtuoso is wrong (9.3, 18.4)",
         "type-subclass-path",
     ),
+    "union-optionals": (
+        "two OPTIONALs after a UNION: the second does not bind for the solutions of the second branch (the "
+        "laws' dates in decisions); depends on the data: Virtuoso is wrong (18.5)",
+        "union-optionals",
+    ),
     "group-concat-unbound": (
         'GROUP_CONCAT skips unbound values ("" for a group with none) where SPARQL 1.1 makes the aggregate '
         "an error, unbound (18.5.1); pyoxigraph and Jena follow the spec",
@@ -78,6 +83,11 @@ KNOWN: dict[tuple[str, str], tuple[str, ...]] = {
     ("virtuoso", "non-eu-dependence"): ("type-subclass-path", "not-reduced"),
     ("virtuoso", "requirements"): ("optional-filter-outer",),
 }
+# The same over the curated graph (only where the world's parameters do not show it); not asserted to differ
+# (see test_virtuoso_on_the_curated_graph), but each reason's minimal case is.
+KNOWN_CURATED: dict[tuple[str, str], tuple[str, ...]] = {
+    ("virtuoso", "decisions"): ("union-optionals",),
+}
 ENGINES = ("oxigraph", "jena", "virtuoso")
 QUERIES = sorted({name for name, _ in WORLD})
 
@@ -100,7 +110,7 @@ def test_each_reason_is_a_minimal_case_jena_answers_as_the_spec_and_virtuoso_doe
 
 
 def test_every_listed_difference_names_a_known_reason() -> None:
-    for key, reasons in KNOWN.items():
+    for key, reasons in [*KNOWN.items(), *KNOWN_CURATED.items()]:
         assert key[0] in ENGINES and key[1] in QUERIES, key
         assert reasons and set(reasons) <= set(REASONS), key
 
@@ -242,6 +252,37 @@ def test_jena_gives_the_same_rows_on_the_curated_graph(
         }
         (row,) = list(remote.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
         assert int(row["n"].value) == len(distinct)
+    finally:
+        curated.close()
+        push(world, target, prune=True)
+
+
+def test_virtuoso_on_the_curated_graph(
+    kg: sovgraph.KnowledgeGraph,
+    world: sovgraph.KnowledgeGraph,
+    root: Path,
+    engines: dict,
+    request: pytest.FixtureRequest,
+) -> None:
+    """The curated graph's parameters on Virtuoso, for the queries not already listed for the world: the
+    same rows, unless listed in KNOWN_CURATED. Whether Virtuoso shows those differences depends on what it
+    has held before (its plans follow its statistics: decisions differs on a fresh database, not after the
+    world was loaded and removed), so they are not asserted here; their minimal cases are, above. Then the
+    world is put back."""
+    vos = virtuoso(request.config)
+    target = Endpoint(
+        vos.query_url, graph_store_url=vos.graph_store_url, user=vos.user, password=vos.password, timeout=120
+    )
+    curated = _pushed(kg, target, root)
+    try:
+        remote = next(curated)
+        for name, params in SHIPPED:
+            if ("virtuoso", name) in KNOWN:
+                continue
+            expected = rows(kg, name, params)
+            assert not isinstance(expected, str) and expected, (name, expected)
+            if ("virtuoso", name) not in KNOWN_CURATED:
+                assert rows(remote, name, params) == expected, name
     finally:
         curated.close()
         push(world, target, prune=True)

@@ -43,6 +43,7 @@ CASES = {  # case -> data file
     "group-concat-unbound": "group-concat-unbound.ttl",
     "exists-after-bind": "exists-after-bind.ttl",
     "type-subclass-path": "type-subclass-path.ttl",
+    "union-optionals": "union-optionals.ttl",
 }
 Row = tuple[str, ...]
 
