@@ -130,7 +130,7 @@ def _pushed(kg: sovgraph.KnowledgeGraph, target: Endpoint, root: Path) -> Iterat
     remove the graphs pushed (a shared server is left as found)."""
     done = push(kg, target, prune=True)
     try:
-        yield connect(target.url, root)
+        yield connect(target.url, root, timeout=120)  # a loaded machine can be slow; no query takes long
     finally:
         for upload in done:
             with contextlib.suppress(sovgraph.SovgraphError):  # already gone: another test replaced it
