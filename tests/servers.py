@@ -1,13 +1,17 @@
-"""Real SPARQL servers for the tests: Oxigraph (PyPI ``oxigraph``) and Virtuoso (Debian), on loopback only.
+"""Real SPARQL servers for the tests: Oxigraph (PyPI ``oxigraph``), Virtuoso (Debian) and Apache Jena ARQ
+(Debian ``libapache-jena-java``) behind a minimal SPARQL protocol server (``tests/jena/ArqServer.java``),
+on loopback only.
 
-Each server listens on 127.0.0.1 on a free port, in a temporary folder, and is always stopped. Virtuoso
-takes seconds to start, so one instance serves the whole session (:func:`virtuoso`). A missing server
-fails the tests when ``CI`` is set and skips them otherwise, with the reason.
+Each server listens on 127.0.0.1 on a free port, in a temporary folder, and is always stopped. Virtuoso and
+the Java server take seconds to start, so one instance of each serves the whole session (:func:`virtuoso`,
+:func:`jena`). A missing server fails the tests when ``CI`` is set and skips them otherwise, with the
+reason.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -125,7 +129,7 @@ MaxClientConnections = 10
 [SPARQL]
 ResultSetMaxRows = 1000000
 MaxQueryExecutionTime = 60
-MaxQueryCostEstimationTime = 400
+MaxQueryCostEstimationTime = 0
 """
 
 _VIRTUOSO: Virtuoso | None = None
@@ -172,6 +176,89 @@ def virtuoso(config: pytest.Config) -> Virtuoso:
         except OSError:
             time.sleep(0.25)
     pytest.fail("Virtuoso did not answer within 60 s")
+
+
+@dataclass
+class Jena:
+    """The Java SPARQL protocol server over Jena ARQ (``tests/jena/ArqServer.java``): ARQ, Fuseki's query
+    engine, not Fuseki itself. Graph Store ``PUT``/``DELETE`` at ``/store``, queries at ``/sparql``."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    version: str
+
+    @property
+    def query_url(self) -> str:
+        return f"http://{HOST}:{self.port}/sparql"
+
+    @property
+    def graph_store_url(self) -> str:
+        return f"http://{HOST}:{self.port}/store"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def engines_module() -> object:
+    """``benchmarks/engines/run.py``, which knows how to run Jena ARQ from Debian's jars."""
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "engines" / "run.py"
+    spec = importlib.util.spec_from_file_location("sovgraph_bench_engines", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_JENA: Jena | None = None
+
+
+def jena(config: pytest.Config) -> Jena:
+    """The session's ARQ server, started on first use (the JDK compiles it from source) and stopped when the
+    session ends. Needs a JDK (``java`` with its compiler) and Jena's jars (``$JENA_LIB``, a folder of jars,
+    or Debian's ``libapache-jena-java`` in /usr/share/java)."""
+    global _JENA
+    if _JENA is not None:
+        return _JENA
+    engines = engines_module()
+    classpath = engines.jena_classpath()  # type: ignore[attr-defined]
+    if classpath is None:
+        missing(
+            "Jena ARQ or a JDK is missing (Debian libapache-jena-java and openjdk-17-jdk-headless; "
+            ".ci/install-servers.sh installs them)"
+        )
+        raise AssertionError("unreachable")
+    source = Path(__file__).resolve().parent / "jena" / "ArqServer.java"
+    port = free_port(HOST)
+    log = Path(tempfile.mkdtemp(prefix="sovgraph-test-jena-")) / "arq.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            ["java", "-cp", classpath, str(source), HOST, str(port)],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=out,
+        )
+    instance = Jena(process, port, "?")
+    config.add_cleanup(instance.stop)
+    config.add_cleanup(lambda: shutil.rmtree(log.parent, ignore_errors=True))
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(
+                f"the Jena ARQ server stopped at start (exit {process.returncode}): {log.read_text()[-800:]}"
+            )
+        started = log.read_text("utf-8", "replace")
+        if started.startswith("ready"):
+            instance.version = started.split()[-1] if len(started.split()) > 1 else "?"
+            _JENA = instance
+            return instance
+        time.sleep(0.2)
+    pytest.fail("the Jena ARQ server did not start within 90 s")
 
 
 @dataclass

@@ -155,9 +155,9 @@ def test_push_then_query_round_trip_on_virtuoso(
     assert bool(remote.query("ASK { sg:cnil rdfs:label ?l }"))
     label = "SELECT ?l WHERE { sg:cnil rdfs:label ?l }"
     assert sorted(str(r["l"]) for r in remote.query(label)) == sorted(str(r["l"]) for r in kg.query(label))
-    # Library queries whose results Virtuoso 7.2 computes as Oxigraph does (docs/endpoints.md lists those it
-    # does not: since the period columns and the laws' in-force periods, `decisions`, `exposure` and
-    # `qualifications` are among them).
+    # A library query and a check that Virtuoso 7.2 answers as the embedded store does on the curated graph
+    # (tests/test_engine_parity.py compares every library query on Virtuoso, Oxigraph and Jena ARQ, and
+    # lists, with their reasons, those Virtuoso answers otherwise).
     for name, params in [
         ("sources", {"entity": "emc2"}),
         ("checks/unsourced-relation-violation", {}),

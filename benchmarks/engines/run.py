@@ -6,12 +6,18 @@ N-Triples syntax, an empty cell for an unbound variable). Rows are compared as m
 
     .venv/bin/python benchmarks/engines/run.py            # every case, every engine found
     .venv/bin/python benchmarks/engines/run.py --no-jena  # the two Python engines only
+    .venv/bin/python benchmarks/engines/run.py --virtuoso # also a private Virtuoso 7 (tests/servers.py)
+    .venv/bin/python benchmarks/engines/run.py --endpoint URL --graph-store URL [--user U]  # any server
 
 Jena ARQ is run as a command given by ``$JENA_ARQ`` (for example ``java -cp 'LIB/*' arq.sparql`` where LIB
 holds ``org.apache.jena:jena-cmds`` and its dependencies, from ``mvn dependency:copy-dependencies``), else
 ``sparql`` from a Jena distribution on the PATH, else Debian's ``libapache-jena-java`` package (see
 ``benchmarks/README.md``). rdflib is run as is; the ``--patched`` column adds the benchmark worker's
 GROUP_CONCAT patch (``benchmarks/worker.py``), to show what the benchmark's rdflib numbers come from.
+
+A SPARQL server (``--endpoint``, with ``SOVGRAPH_PASSWORD`` for ``--user``; or ``--virtuoso``) gets each
+case's data as a named graph (Graph Store ``PUT``, removed afterwards) and the query with that graph as
+its dataset (``default-graph-uri`` and ``named-graph-uri``), through sovgraph's own client.
 
 Exit status: 0 when pyoxigraph gives the expected answer on every case (the engine sovgraph ships).
 """
@@ -35,6 +41,9 @@ CASES = {  # case -> data file
     "optional-filter-values": "optional-filter-values.ttl",
     "optional-filter-bind": "optional-filter-values.ttl",
     "group-concat-unbound": "group-concat-unbound.ttl",
+    "exists-after-bind": "exists-after-bind.ttl",
+    "type-subclass-path": "type-subclass-path.ttl",
+    "union-optionals": "union-optionals.ttl",
 }
 Row = tuple[str, ...]
 
@@ -112,6 +121,20 @@ def jena_command() -> list[str] | None:
     return None
 
 
+def jena_classpath() -> str | None:
+    """A Java class path holding Jena ARQ, for running Java code over it (the tests' ARQ server), or None
+    when Jena or a JDK (``java`` able to compile a source file) is missing: ``$JENA_LIB`` (a folder of
+    Jena's jars and their dependencies), else Debian's ``libapache-jena-java``."""
+    if not shutil.which("java") or not shutil.which("javac"):
+        return None
+    if os.environ.get("JENA_LIB"):
+        return os.pathsep.join(str(j) for j in sorted(Path(os.environ["JENA_LIB"]).glob("*.jar")))
+    debian = Path("/usr/share/java")
+    if (debian / "jena-arq.jar").exists():
+        return _debian_classpath(debian)
+    return None
+
+
 def _debian_classpath(java: Path) -> str:
     """Debian's libapache-jena-java (4.5.0): its jars, plus the shaded Xerces' message files where they are
     looked for (the package renames the shaded ``org.apache.jena.ext.xerces`` classes to ``xerces`` but
@@ -154,6 +177,43 @@ def run_jena(case: str, command: list[str]) -> collections.Counter[Row]:
     return collections.Counter({tuple(full_term(c) for c in row): n for row, n in rows.items()})
 
 
+def run_endpoint(case: str, endpoint: object) -> collections.Counter[Row]:
+    """The case on a SPARQL server, its data in a graph of its own (removed afterwards)."""
+    graph = f"http://example.org/sovgraph-engines/{case}"
+    endpoint.put_graph(graph, (HERE / CASES[case]).read_bytes())  # type: ignore[attr-defined]
+    try:
+        # whole-line comments out: SPARQLWrapper, which builds the request, takes keywords in comments
+        # for the query's form (a comment saying "drops" makes a query an update)
+        text = "\n".join(
+            line for line in (HERE / f"{case}.rq").read_text(encoding="utf-8").splitlines()
+            if not line.lstrip().startswith("#")
+        )  # fmt: skip
+        solutions = endpoint.query(text, default_graphs=[graph], named_graphs=[graph])  # type: ignore[attr-defined]
+        return collections.Counter(tuple("" if t is None else str(t) for t in s) for s in solutions)
+    finally:
+        endpoint.delete_graph(graph)  # type: ignore[attr-defined]
+
+
+def start_virtuoso() -> tuple[object, list]:
+    """A private Virtuoso instance, as the tests start it (``tests/servers.py``), and its clean-ups."""
+    sys.path.insert(0, str(HERE.parent.parent / "tests"))
+    import servers
+
+    cleanups: list = []
+
+    class Config:
+        def add_cleanup(self, function: object) -> None:
+            cleanups.append(function)
+
+    server = servers.virtuoso(Config())  # type: ignore[arg-type]
+    from sovgraph.store.remote import Endpoint
+
+    endpoint = Endpoint(
+        server.query_url, graph_store_url=server.graph_store_url, user=server.user, password=server.password
+    )
+    return endpoint, cleanups
+
+
 # --- report ------------------------------------------------------------------------------------------------
 
 
@@ -168,6 +228,10 @@ def show(rows: collections.Counter[Row] | str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-jena", action="store_true", help="skip Apache Jena ARQ")
+    parser.add_argument("--virtuoso", action="store_true", help="also run a private Virtuoso 7 (virtuoso-t)")
+    parser.add_argument("--endpoint", help="also run on this SPARQL query endpoint")
+    parser.add_argument("--graph-store", help="its Graph Store URL (to upload each case's data)")
+    parser.add_argument("--user", help="user for the Graph Store (password in SOVGRAPH_PASSWORD)")
     args = parser.parse_args(argv)
     import pyoxigraph
     import rdflib
@@ -181,6 +245,30 @@ def main(argv: list[str] | None = None) -> int:
         engines.append((f"Jena ARQ {jena_version(command)}", lambda c: run_jena(c, command)))
     elif not args.no_jena:
         print("Jena ARQ: not found (set JENA_ARQ; see benchmarks/README.md)", file=sys.stderr)
+    cleanups: list = []
+    if args.virtuoso:
+        virtuoso, cleanups = start_virtuoso()
+        engines.append(("Virtuoso 7", lambda c: run_endpoint(c, virtuoso)))
+    if args.endpoint:
+        from sovgraph.store.remote import Endpoint
+
+        server = Endpoint(
+            args.endpoint,
+            graph_store_url=args.graph_store,
+            user=args.user,
+            password=os.environ.get("SOVGRAPH_PASSWORD"),
+        )
+        engines.append((args.endpoint, lambda c: run_endpoint(c, server)))
+    try:
+        return _report(engines)
+    finally:
+        for cleanup in cleanups:
+            cleanup()
+
+
+def _report(engines: list[tuple[str, object]]) -> int:
+    import rdflib
+
     shipped_ok = True
     for case in CASES:
         header, want = expected(case)

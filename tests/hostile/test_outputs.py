@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -66,16 +68,43 @@ def test_a_name_too_long_and_a_missing_folder_are_refused(tmp_path: Path) -> Non
         write_atomic(tmp_path / "missing" / "x.ttl", b"x")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write in any folder")
+@contextlib.contextmanager
+def _unwritable(folder: Path) -> Iterator[None]:
+    """Make ``folder`` unwritable for the user running the tests, root included: its mode for a user (0o500),
+    the immutable attribute (``chattr +i``, which root's privileges do not override) for root. Fails, with
+    the reason, where neither works (a file system without the attribute, a container without the
+    capability): the test must not pass without the folder being unwritable."""
+    import shutil
+    import subprocess
+
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        try:
+            yield
+        finally:
+            folder.chmod(0o700)
+        return
+    chattr = shutil.which("chattr")
+    if chattr is None:
+        pytest.fail("running as root, the test needs chattr (e2fsprogs) to make a folder unwritable")
+    done = subprocess.run([chattr, "+i", str(folder)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.fail(f"running as root, 'chattr +i {folder}' failed: {done.stderr.strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run([chattr, "-i", str(folder)], check=True)
+
+
 def test_an_unwritable_folder_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
-    folder.chmod(0o500)
-    try:
+    with _unwritable(folder):
+        with pytest.raises(PermissionError):  # the folder really is unwritable for this user
+            (folder / "probe").touch()
         with pytest.raises(OutputError, match="not writable"):
             write_atomic(folder / "x.ttl", b"x")
-    finally:
-        folder.chmod(0o700)
+    assert list(folder.iterdir()) == []
 
 
 def test_check_input_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
