@@ -37,6 +37,8 @@ WORLD = [
     ("actors", {"as_of": "2025-03-01", "organisation": "cloudco"}),
     ("sources", {"entity": "hosting-registry-nimbus"}),
     ("sources", {"entity": "cloudco"}),
+    ("ownership", {"controller": "atlanticorp", "as_of": "2023-01-01"}),
+    ("ownership", {"controlled": "cloudco"}),
     ("claims", {}),
     ("claims", {"lang": "fr", "verdict": "kind:likely-inaccurate"}),
     ("cases", {"as_of": "2023-06-01"}),
