@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from conftest import world_files
 
 import sovgraph
 from sovgraph.tools import synth
-from tests.conftest import world_files
 
 BEFORE = Path(__file__).resolve().parent / "fixtures" / "scoped"
 XSD_DATE = pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#date")
