@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from conftest import world_files
 
 import sovgraph
 from sovgraph.tools import synth
@@ -39,11 +38,6 @@ def synthetic(root: Path, tmp_path_factory: pytest.TempPathFactory) -> sovgraph.
     path = tmp_path_factory.mktemp("scoped") / "synth.nt"
     synth.write(path, 10_000, seed=7)
     return sovgraph.load(root, files=[*sorted((root / "ontology").glob("*.ttl")), path])
-
-
-@pytest.fixture(scope="module")
-def world(root: Path) -> sovgraph.KnowledgeGraph:
-    return sovgraph.load(root, files=world_files())
 
 
 def _rows(
