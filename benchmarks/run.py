@@ -82,15 +82,17 @@ def main(argv: list[str] | None = None) -> int:
     outcomes: list[Outcome] = []
     prepared: dict[str, dict[str, Any]] = {}
     started = time.time()
+    outcomes += _measure_cli()
+    text = ""
     for triples in settings.sizes:
         size = report.size_name(triples)
         print(f"== {size} triples ==", file=sys.stderr, flush=True)
         files, params = _prepare(triples, settings.seed)
         prepared[size] = params
         outcomes += _measure_size(size, triples, files, params, settings, outcomes)
-    outcomes += _measure_cli()
-    meta = report.meta(settings.__dict__, prepared, time.time() - started)
-    text = report.write(RESULTS, meta, outcomes)
+        # written after each size: a run stopped during a larger size keeps what the smaller ones measured
+        meta = report.meta(settings.__dict__, prepared, time.time() - started)
+        text = report.write(RESULTS, meta, outcomes)
     print(text)
     return 0
 
