@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -48,3 +49,13 @@ def world() -> sovgraph.KnowledgeGraph:
 @pytest.fixture(scope="session")
 def report(kg: sovgraph.KnowledgeGraph) -> sovgraph.validate.Report:
     return kg.validate()
+
+
+@pytest.fixture()
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the project's ontology, queries and data in a temporary folder, for tests that change
+    files or fill a cache of their own."""
+    copy = tmp_path / "project"
+    for folder in ("ontology", "queries", "data"):
+        shutil.copytree(ROOT / folder, copy / folder)
+    return copy

@@ -4,7 +4,6 @@ store, never a stale answer, damage ignored, a bounded number kept."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pyoxigraph
@@ -18,11 +17,8 @@ from sovgraph.store import cache as cache_module
 
 
 @pytest.fixture()
-def project(root: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "project"
-    for folder in ("ontology", "queries", "data"):
-        shutil.copytree(root / folder, copy / folder)
-    return copy
+def project(project_copy: Path) -> Path:
+    return project_copy
 
 
 def _kept(cache: Path) -> list[Path]:

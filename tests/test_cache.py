@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,11 +14,8 @@ from sovgraph.store.cache import DIRTY, open_cached
 
 
 @pytest.fixture()
-def project(root: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "project"
-    for folder in ("ontology", "queries", "data"):
-        shutil.copytree(root / folder, copy / folder)
-    return copy
+def project(project_copy: Path) -> Path:
+    return project_copy
 
 
 def _quads(kg: sovgraph.KnowledgeGraph) -> set[tuple[object, ...]]:
