@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -93,7 +94,9 @@ def _plain(value: object) -> str | None:
     return None
 
 
+@functools.cache
 def _code_stamp() -> str:
+    """Once per process: the answering code does not change while it runs."""
     import pyoxigraph
 
     package = Path(__file__).resolve().parent.parent

@@ -172,9 +172,11 @@ class CacheState:
         folder = self.folder / ANSWERS
         try:
             folder.mkdir(exist_ok=True)
-            kept = sorted(folder.glob("*.answer"), key=lambda p: p.stat().st_mtime_ns)
-            for old in kept[: max(0, len(kept) - MAX_ANSWERS + 1)]:
-                old.unlink(missing_ok=True)
+            names = [n for n in os.listdir(folder) if n.endswith(".answer")]
+            if len(names) >= MAX_ANSWERS:  # only then are their ages read, the oldest removed
+                kept = sorted((folder / n for n in names), key=lambda p: p.stat().st_mtime_ns)
+                for old in kept[: len(kept) - MAX_ANSWERS + 1]:
+                    old.unlink(missing_ok=True)
             check = hashlib.sha256(body).hexdigest().encode("ascii")
             write_atomic(folder / f"{key[:48]}.answer", check + b"\n" + body)
         except (OSError, SovgraphError):
