@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from sovgraph.sparql.results import Cell, Result
-
 if TYPE_CHECKING:
     from sovgraph.graph import KnowledgeGraph
+    from sovgraph.sparql.results import Cell, Result
 
 QUERY = "who-hosts-what"
 SOURCE_COLUMNS = ("hosting_sources", "chain_sources", "law_sources", "decision_sources")
@@ -52,11 +51,66 @@ def run_query(
     def compute() -> Result:
         return with_exposures(kg, run_named(kg, name, params, as_of=as_of, lang=lang))
 
+    return answers.remember(kg, answer_key(kg, name, params, as_of=as_of, lang=lang), compute)
+
+
+def printed_query(
+    kg: KnowledgeGraph,
+    name: str,
+    params: Mapping[str, object],
+    *,
+    as_of: object = None,
+    lang: str = "en",
+    fmt: str = "table",
+    labels: bool = False,
+    timeout: float | None = None,
+) -> bytes:
+    """What ``sovgraph query`` prints: :func:`run_query`'s answer in ``fmt`` (see
+    :func:`sovgraph.output.render`), computed within ``timeout`` seconds.
+
+    The same call on an unchanged cached graph gives the bytes it gave last time, kept in the cache with
+    the answer: neither the rows nor their formatting are computed again. The key adds to the answer's the
+    format, the label columns and, for a table, the terminal's width; a spreadsheet is always made anew.
+    """
+    from sovgraph.sparql import answers
+
+    found = answer_key(kg, name, params, as_of=as_of, lang=lang)
+    kept_as = None
+    if found is not None and fmt != "xlsx":
+        kept_as = answers.rendering_key(found, fmt, labels, _table_width(fmt))
+    data = answers.kept(kg, kept_as)
+    if data is None:
+        from sovgraph.output import render
+        from sovgraph.sparql.queries import within
+
+        result = within(timeout, lambda: run_query(kg, name, params, as_of=as_of, lang=lang), f"query {name}")
+        data = render(result, fmt, labels=labels)
+        answers.keep(kg, kept_as, data)
+    return data
+
+
+def _table_width(fmt: str) -> int | None:
+    """The width a table is laid out to (the terminal's, as :func:`sovgraph.sparql.results.to_table` reads
+    it); other formats do not depend on it."""
+    if fmt != "table":
+        return None
+    import shutil
+
+    return shutil.get_terminal_size((120, 24)).columns
+
+
+def answer_key(
+    kg: KnowledgeGraph, name: str, params: Mapping[str, object], *, as_of: object = None, lang: str = "en"
+) -> str | None:
+    """The key under which :func:`run_query` keeps its answer (see :mod:`sovgraph.sparql.answers`), or
+    ``None`` when it is not kept (no cache, or a call that is an error: :func:`run_query` says which)."""
+    from sovgraph.sparql import answers
+
     spec = kg.library().get(name)
     if spec is None or (as_of is not None and spec.param("as_of") is None):
-        return compute()  # the error comes from run_named
+        return None
     given = {**params, **({"as_of": as_of} if as_of is not None else {})}
-    return answers.remember(kg, answers.key(kg, spec, given, lang, form="with exposures"), compute)
+    return answers.key(kg, spec, given, lang, form="with exposures")
 
 
 def with_exposures(kg: KnowledgeGraph, result: Result) -> Result:
@@ -64,6 +118,8 @@ def with_exposures(kg: KnowledgeGraph, result: Result) -> Result:
     exposure of that platform to that law by that criterion through that entity (by that service when
     the row names one). Rows without a law, or results without those columns, are returned as they are."""
     import pyoxigraph
+
+    from sovgraph.sparql.results import Cell, Result
 
     needed = ("platform", "law", "criterion", "through")
     if not set(needed) <= set(result.columns) or "exposure" in result.columns:

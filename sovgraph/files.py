@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -189,6 +188,8 @@ def atomic_writer(path: Path, *, text: bool = False) -> Iterator[IO[Any]]:
     """
     path = check_output(path)
     folder = path.parent if str(path.parent) else Path(".")
+    import tempfile  # here, not at the top: most commands write nothing
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=folder)
     except OSError as exc:

@@ -20,10 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sovgraph.errors import OutputError, UnsupportedFormatError
-from sovgraph.sparql.results import Cell, Result, format_result
+
+if TYPE_CHECKING:
+    from sovgraph.sparql.results import Cell, Result
 
 FORMATS = ("table", "csv", "tsv", "json", "xlsx")
 """What every results command offers (``query`` and ``sparql`` add ``html``)."""
@@ -35,6 +37,8 @@ def with_labels(result: Result) -> Result:
     """The result with a ``<column>_label`` column after each column holding an IRI (empty where an IRI has
     no label); a column of that name that exists already is left as it is."""
     import pyoxigraph
+
+    from sovgraph.sparql.results import Cell, Result
 
     iri_columns = {c for c in result.columns for row in result.rows if (cell := row.get(c)) and cell.is_iri}
     columns: list[str] = []
@@ -59,6 +63,8 @@ def with_labels(result: Result) -> Result:
 def render(result: Result, fmt: str, *, labels: bool = False, text: str | None = None) -> bytes:
     """The bytes of ``result`` in ``fmt``; ``text`` is what ``table`` prints when the command has its own
     readable form (a tree, a what-if summary), else the result's table."""
+    from sovgraph.sparql.results import format_result
+
     if fmt == "table":
         return ((text if text is not None else format_result(result, "table")).rstrip("\n") + "\n").encode()
     shown = with_labels(result) if labels else result

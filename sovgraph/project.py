@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 from sovgraph.errors import InputError, MissingInputError
@@ -32,9 +32,8 @@ EXTERNAL = "external/"
 IGNORED_SUFFIXES = {".md", ".txt~"}
 
 
-@dataclass(frozen=True)
-class Project:
-    """The folders of one sovgraph project."""
+class Project(NamedTuple):
+    """The folders of one sovgraph project (a record: immutable, equal by its root)."""
 
     root: Path
 
@@ -165,15 +164,28 @@ def rdf_files(folder: Path) -> list[Path]:
     """
     if not folder.is_dir():
         raise MissingInputError(folder, "it is not a folder")
-    found = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        if path.suffix.lower() in IGNORED_SUFFIXES:
-            continue
-        found.append(path)
-    return found
+    found: list[tuple[str, ...]] = []  # the parts below ``folder``: sorted as the paths would be
+
+    def walk(where: str, parts: tuple[str, ...]) -> None:
+        try:
+            entries = list(os.scandir(where))
+        except OSError:
+            return  # a folder that cannot be listed holds nothing readable (as Path.rglob has it)
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # hidden, with everything below it
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_file = entry.is_file()
+            except OSError:
+                continue
+            if is_dir:
+                walk(entry.path, (*parts, entry.name))
+            elif is_file and os.path.splitext(entry.name)[1].lower() not in IGNORED_SUFFIXES:
+                found.append((*parts, entry.name))
+
+    walk(os.fspath(folder), ())
+    return [folder.joinpath(*parts) for parts in sorted(found)]
 
 
 def label(path: Path, root: Path | None) -> str:
@@ -201,14 +213,22 @@ def labels(paths: Iterable[Path], root: Path) -> list[tuple[Path, str]]:
     replacing the first: that raises :class:`~sovgraph.errors.InputError` instead.
     """
     found: list[tuple[Path, str]] = []
-    owner: dict[str, tuple[Path, Path]] = {}
-    base = root.resolve()
+    owner: dict[str, tuple[Path, str]] = {}
+    base = os.path.join(os.path.realpath(root), "")
+    folders: dict[str, str] = {}  # each folder resolved once
     for path in paths:
-        real = path.resolve()  # once per file: what label() does, without resolving the root again
-        try:
-            name = real.relative_to(base).as_posix()
-        except ValueError:
-            name = EXTERNAL + path.name
+        # what label() does: the real path relative to the real root (a file that is not a link resolves
+        # to its real folder and its own name)
+        if ".." in Path(path).parts:  # a link before "..": only a full resolution is right
+            real = os.path.realpath(path)
+        else:
+            where, name_in = os.path.split(os.path.abspath(path))
+            if where not in folders:
+                folders[where] = os.path.realpath(where)
+            real = os.path.join(folders[where], name_in)
+            if os.path.islink(real):
+                real = os.path.realpath(real)
+        name = Path(real[len(base) :]).as_posix() if real.startswith(base) else EXTERNAL + path.name
         first, first_real = owner.setdefault(name, (path, real))
         if first_real != real:
             raise InputError(

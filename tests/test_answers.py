@@ -4,6 +4,9 @@ store, never a stale answer, damage ignored, a bounded number kept."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph
@@ -121,3 +124,43 @@ def test_every_kind_of_term_is_written_back_exactly() -> None:
     assert answers.decode(encoded) == result
     assert answers.decode(b'{"columns": ["t"], "rows": [[["x", "1", null, null]]]}') is None
     assert answers.decode(b"not json") is None
+
+
+def _command_line(project: Path, cache: Path, *words: str, columns: int = 100) -> tuple[bytes, int]:
+    """What ``sovgraph query`` prints (and how many things the cache keeps) for ``words``."""
+    result = subprocess.run(
+        [sys.executable, "-m", "sovgraph.cli", "--root", str(project), "--cache-dir", str(cache), *words],
+        capture_output=True,
+        env={**os.environ, "COLUMNS": str(columns)},
+        check=True,
+    )
+    return result.stdout, len(_kept(cache))
+
+
+def test_the_command_line_prints_its_kept_rendering_and_never_another_formats_or_widths(
+    project: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    words = ("query", "who-hosts-what", "--as-of", "2024-06-01")
+    table, first = _command_line(project, cache, *words)
+    assert first >= 2  # the rows (with exposures), and the table printed
+    assert _command_line(project, cache, *words) == (table, first)  # printed again from the cache
+    narrow, kept = _command_line(project, cache, *words, columns=60)
+    assert kept == first + 1 and narrow != table  # another width lays the table out again
+    csv, kept = _command_line(project, cache, *words, "--format", "csv")
+    assert kept == first + 2 and csv.startswith(b"platform,")
+    labelled, kept = _command_line(project, cache, *words, "--format", "csv", "--labels")
+    assert kept == first + 3 and labelled != csv
+    fresh = tmp_path / "fresh"  # the same bytes as a call that computes everything
+    for printed, extra in ((table, ()), (narrow, ()), (csv, ("--format", "csv"))):
+        width = 60 if printed is narrow else 100
+        assert _command_line(project, fresh, *words, *extra, columns=width)[0] == printed
+
+
+def test_a_damaged_rendering_is_not_printed(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    words = ("query", "who-hosts-what", "--as-of", "2024-06-01", "--format", "tsv")
+    printed, _ = _command_line(project, cache, *words)
+    for kept in _kept(cache):
+        kept.write_bytes(kept.read_bytes().replace(b"\t", b" "))
+    assert _command_line(project, cache, *words)[0] == printed

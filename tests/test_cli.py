@@ -249,15 +249,23 @@ def test_a_command_is_parsed_by_its_familys_parser_and_mistakes_by_the_whole_one
 ) -> None:
     from sovgraph.cli import _family_of, _parse
 
-    assert _family_of(["query", "who-hosts-what"]) == "sovgraph.cli.query"
-    assert _family_of(["--root", "chain", "stats"]) == "sovgraph.cli.graph"  # "chain" is --root's value
-    assert _family_of(["--debug", "view", "x"]) == "sovgraph.cli.network"
-    assert (
-        _family_of(["--help", "query"]) is None and _family_of(["querry"]) is None and _family_of([]) is None
-    )
+    assert _family_of(["query", "who-hosts-what"]) == ("sovgraph.cli.query", "query")
+    # "chain" is --root's value
+    assert _family_of(["--root", "chain", "stats"]) == ("sovgraph.cli.graph", "stats")
+    assert _family_of(["--debug", "view", "x"]) == ("sovgraph.cli.network", "view")
+    for words in (["--help", "query"], ["querry"], []):
+        assert _family_of(words) == (None, None)
     args = _parse(["--ro", "query", "stats"])  # the guess (query) is wrong: the whole parser parses again
     assert args.command_name == "stats" and args.root == Path("query")
     assert _parse(["query", "claims", "--lang", "fr"]).command_name == "query"
+    # only the command run is built: its family's other commands are not
+    from sovgraph.cli import build_parser
+
+    alone = build_parser(("sovgraph.cli.query",), only="search")
+    (subparsers,) = [a for a in alone._actions if a.__class__.__name__ == "_SubParsersAction"]
+    assert list(subparsers.choices) == ["search"]
+    for words in (["search", "cnil", "--limit", "3"], ["--debug", "search", "x", "--lang", "fr"]):
+        assert alone.parse_args(words).handler == build_parser().parse_args(words).handler
     with pytest.raises(SystemExit) as exit:
         _parse(["query"])  # the family's parser fails: the whole parser's message, once
     assert exit.value.code == 2

@@ -12,16 +12,14 @@ import importlib
 import io
 import shlex
 import sys
-import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO, cast
 
 from sovgraph._version import __version__
-from sovgraph.cli.common import Handler, add_global_options, check_global_options, command
+from sovgraph.cli.common import Command, Handler, add_global_options, check_global_options, command
 from sovgraph.errors import OutputError, SovgraphError, UnexpectedError, UsageRetry
-from sovgraph.output import silence_stdout
 
 COMMANDS = {
     "sovgraph.cli.graph": ("validate", "stats", "export"),
@@ -89,19 +87,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             return code
     except SovgraphError as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         return _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
         _fail("interrupted.", 130)
         return 130
     except BrokenPipeError:
+        from sovgraph.output import silence_stdout
+
         silence_stdout()
         return 0
     except Exception as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         error = unexpected(exc, argv)
         return _fail(str(error), error.exit_code)
+
+
+def _print_traceback() -> None:
+    import traceback
+
+    traceback.print_exc()
 
 
 def unexpected(exc: BaseException, argv: Sequence[str] | None) -> SovgraphError:
@@ -184,9 +190,9 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     from the words before it; anything else (help, a mistake, no command) by the whole parser, so that
     messages and help are always the whole parser's."""
     words = list(sys.argv[1:] if argv is None else argv)
-    family = _family_of(words)
+    family, name = _family_of(words)
     if family is not None:
-        parser = build_parser((family,), parser_class=_FamilyParser)
+        parser = build_parser((family,), parser_class=_FamilyParser, only=name)
         try:
             args = parser.parse_args(words)
             check_global_options(parser, args)
@@ -199,22 +205,27 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def _family_of(words: Sequence[str]) -> str | None:
-    """The family of the command named in ``words`` (after the global options), or ``None``."""
+def _family_of(words: Sequence[str]) -> tuple[str | None, str | None]:
+    """The family of the command named in ``words`` (after the global options) and that command, or
+    ``(None, None)``."""
     previous = ""
     for word in words:
         if word in ("-h", "--help", "--version", "--"):
-            return None
+            return None, None
         if not word.startswith("-") and previous not in _VALUED:
-            return next((family for family, names in COMMANDS.items() if word in names), None)
+            family = next((family for family, names in COMMANDS.items() if word in names), None)
+            return family, word if family is not None else None
         previous = word
-    return None
+    return None, None
 
 
 def build_parser(
-    families: Sequence[str] = FAMILIES, parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser
+    families: Sequence[str] = FAMILIES,
+    parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser,
+    only: str | None = None,
 ) -> argparse.ArgumentParser:
-    """The command line's parser, with the commands of ``families`` (all, by default)."""
+    """The command line's parser, with the commands of ``families`` (all, by default); with ``only``, that
+    command alone (its family's other commands are not built)."""
     parser = parser_class(
         prog="sovgraph",
         description="An open knowledge graph of digital sovereignty: who hosts what, under which law.",
@@ -229,9 +240,31 @@ def build_parser(
     add_global_options(parser)
     parser.set_defaults(handler=lambda _args: _usage(parser))
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    add = command if only is None else _only(only)
     for family in families:
-        importlib.import_module(family).register(commands, command)
+        importlib.import_module(family).register(commands, add)
     return parser
+
+
+def _only(wanted: str) -> Command:
+    """How a family adds its commands when only ``wanted`` is run: the others are not built."""
+
+    def add(commands: Any, name: str, *args: Any, **kwargs: Any) -> argparse.ArgumentParser:
+        if name != wanted:
+            return cast(argparse.ArgumentParser, _Unbuilt())
+        return command(commands, name, *args, **kwargs)
+
+    return add
+
+
+class _Unbuilt:
+    """A command that is not run: whatever its family adds to it goes nowhere."""
+
+    def __getattr__(self, _name: str) -> Callable[..., _Unbuilt]:
+        return self._ignore
+
+    def _ignore(self, *_args: object, **_kwargs: object) -> _Unbuilt:
+        return self
 
 
 class _Version(argparse.Action):

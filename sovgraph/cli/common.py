@@ -257,10 +257,22 @@ def add_output_options(sub: argparse.ArgumentParser, extra: tuple[str, ...] = ()
 def emit_result(args: argparse.Namespace, result: Any, text: str | None = None) -> None:
     """Write a command's answer as ``--format`` asks, to ``-o`` or standard output; ``text`` is its own
     readable form for ``table``."""
-    from sovgraph.output import render, write
+    from sovgraph.output import render
 
+    check_output(args)
+    emit_bytes(args, render(result, args.format, labels=args.labels, text=text))
+
+
+def check_output(args: argparse.Namespace) -> None:
+    """Refuse what cannot be written before any work is done: a spreadsheet to a terminal."""
     if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
         raise SovgraphError("--format xlsx writes a spreadsheet: give -o FILE.xlsx.")
-    write(render(result, args.format, labels=args.labels, text=text), args.output, sys.stdout.buffer)
+
+
+def emit_bytes(args: argparse.Namespace, data: bytes) -> None:
+    """Write an answer already rendered in ``--format`` to ``-o`` (atomically) or standard output."""
+    from sovgraph.output import write
+
+    write(data, args.output, sys.stdout.buffer)
     if args.output is not None:
         print(f"wrote {args.output}", file=sys.stderr)

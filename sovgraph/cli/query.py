@@ -12,7 +12,9 @@ from sovgraph.cli.common import (
     add_lang,
     add_output_options,
     add_time_limit,
+    check_output,
     emit,
+    emit_bytes,
     emit_result,
     open_graph,
 )
@@ -141,8 +143,7 @@ def _queries(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from sovgraph.brief import run_query
-    from sovgraph.sparql.queries import within
+    from sovgraph.brief import printed_query
 
     params: dict[str, object] = {}
     for item in args.param:
@@ -150,13 +151,19 @@ def _query(args: argparse.Namespace) -> int:
         if not sep or not name:
             raise QueryError(f"--param {item!r}: write NAME=VALUE.")
         params[name.strip()] = value
+    check_output(args)
     kg = open_graph(args)
-    result = within(
-        args.timeout,
-        lambda: run_query(kg, args.name, params, as_of=args.as_of, lang=args.lang),
-        f"query {args.name}",
+    data = printed_query(
+        kg,
+        args.name,
+        params,
+        as_of=args.as_of,
+        lang=args.lang,
+        fmt=args.format,
+        labels=args.labels,
+        timeout=args.timeout,
     )
-    emit_result(args, result)
+    emit_bytes(args, data)
     return 0
 
 

@@ -28,14 +28,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sovgraph.sparql.results import Cell, Result
-
 if TYPE_CHECKING:
     from sovgraph.graph import KnowledgeGraph
     from sovgraph.sparql.library import QueryFile
+    from sovgraph.sparql.results import Result
 
-_CODE = ("sparql", "store/backend.py", "graph.py", "namespaces.py")
-"""What computes an answer (below the package folder): a change to any of it changes every key."""
+_CODE = ("sparql", "store/backend.py", "graph.py", "namespaces.py", "brief.py", "output.py")
+"""What computes an answer or writes it (below the package folder): a change to any of it changes every
+key."""
 
 
 def remember(kg: KnowledgeGraph, key: str | None, compute: Callable[[], Result]) -> Result:
@@ -80,6 +80,27 @@ def key(
         _code_stamp(),
     ]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def rendering_key(answer: str, *settings: object) -> str:
+    """The key of the bytes an answer kept under ``answer`` (see :func:`key`) is written as, with the
+    writing ``settings`` (format, label columns, the terminal's width...): a command asked again prints
+    them without reading the rows back or formatting them again."""
+    parts = ["sovgraph rendering 1", answer, *(repr(setting) for setting in settings)]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def kept(kg: KnowledgeGraph, key: str | None) -> bytes | None:
+    """What the cache keeps under ``key`` (an answer's or a rendering's), or ``None``."""
+    if key is None or kg.cache_state is None:
+        return None
+    return kg.cache_state.answer(key)
+
+
+def keep(kg: KnowledgeGraph, key: str | None, body: bytes) -> None:
+    """Keep ``body`` under ``key`` in the graph's cache (nothing without a key or a cache)."""
+    if key is not None and kg.cache_state is not None:
+        kg.cache_state.keep_answer(key, body)
 
 
 def _plain(value: object) -> str | None:
@@ -145,6 +166,8 @@ def encode(result: Result) -> bytes | None:
 def decode(data: bytes) -> Result | None:
     """The result :func:`encode` wrote, or ``None`` if ``data`` is not one."""
     import pyoxigraph
+
+    from sovgraph.sparql.results import Cell, Result
 
     try:
         found: Any = json.loads(data.decode("utf-8"))

@@ -45,9 +45,8 @@ import os
 import re
 import stat
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sovgraph.errors import InputError, MissingInputError, ParseError
 from sovgraph.formats import by_extension
@@ -305,8 +304,7 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
-@dataclass(frozen=True)
-class LoadedFile:
+class LoadedFile(NamedTuple):
     """One file of the graph: where it is, the named graph it went into, and its size (distinct triples)."""
 
     path: Path
@@ -485,5 +483,5 @@ def fill_store(
         else:  # quads parsed by the caller, or a dataset's quads moved into the file's graph
             with _syntax_errors(info.path, info.label):
                 (store.bulk_extend if bulk else store.extend)(quads)
-        loaded.append(replace(info, triples=len(store) - before))
+        loaded.append(info._replace(triples=len(store) - before))
     return loaded
