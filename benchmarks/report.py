@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import platform
 import statistics
@@ -152,6 +153,9 @@ def markdown(info: dict[str, Any], outcomes: list[Any]) -> str:
             "",
             *_size_table(size, info["sizes"].get(size, {}), [o for o in outcomes if o.size == size]),
         ]
+    scale = scaling_lines(info.get("sizes", {}), outcomes)
+    if scale:
+        lines += ["", *scale]
     site = site_lines(outcomes)
     if site:
         lines += ["", *site]
@@ -166,6 +170,57 @@ def markdown(info: dict[str, Any], outcomes: list[Any]) -> str:
     )
     lines += [f"- {n}" for n in notes] or ["- (none)"]
     return "\n".join(lines) + "\n"
+
+
+SUPERLINEAR = 1.2
+"""A growth exponent above this (time grows faster than the graph) is named as not scaling linearly."""
+FLAT = 0.35
+"""A growth exponent below this is named flat: the cost does not follow the graph's size."""
+NOISE_FLOOR = 0.05
+"""Seconds: an operation faster than this at the larger size is not judged (start-up and noise dominate)."""
+
+
+def growth(small: float, large: float, small_triples: int, large_triples: int) -> float:
+    """The exponent k in time ∝ triples^k between two sizes (1 = linear, 0 = flat, 2 = quadratic)."""
+    return math.log(large / small) / math.log(large_triples / small_triples)
+
+
+def scaling_lines(prepared: dict[str, Any], outcomes: list[Any]) -> list[str]:
+    """Each sovgraph operation's growth between consecutive sizes, and which do not scale linearly: the
+    exponent k of time ∝ triples^k (file triples; the derived graph grows with them), judged only where
+    both sizes were measured and the larger one took at least :data:`NOISE_FLOOR`."""
+    sizes = [s for s in _sizes(outcomes) if prepared.get(s, {}).get("triples")]
+    if len(sizes) < 2:
+        return []
+    pairs = list(zip(sizes, sizes[1:], strict=False))
+    ops = list(dict.fromkeys(o.op for o in outcomes if o.engine == "sovgraph" and o.size in sizes))
+    lines = [
+        "## How each operation grows with the graph",
+        "",
+        "The exponent k in time ∝ triples^k between consecutive sizes (1 linear, 0 flat, 2 quadratic); "
+        f"**superlinear** above {SUPERLINEAR}, *flat* below {FLAT}; not judged when the larger size took "
+        f"under {NOISE_FLOOR * 1000:.0f} ms. `benchmarks/README.md` explains the superlinear ones.",
+        "",
+        "| operation | " + " | ".join(f"{a} → {b}" for a, b in pairs) + " |",
+        "|---|" + "---|" * len(pairs),
+    ]
+    for op in ops:
+        cells = []
+        for a, b in pairs:
+            small, large = _find(outcomes, a, op, "sovgraph"), _find(outcomes, b, op, "sovgraph")
+            if not (_ok(small, large) and small.median > 0):
+                cells.append("-")
+                continue
+            k = growth(small.median, large.median, prepared[a]["triples"], prepared[b]["triples"])
+            text = f"{k:.2f}"
+            if large.median >= NOISE_FLOOR and k > SUPERLINEAR:
+                text = f"**{text} superlinear**"
+            elif large.median >= NOISE_FLOOR and k < FLAT:
+                text = f"*{text} flat*"
+            cells.append(text)
+        if any(c != "-" for c in cells):
+            lines.append(f"| {op.removeprefix('query:')} | " + " | ".join(cells) + " |")
+    return lines
 
 
 SITE_OPS = ("site (no networks)", "site (with networks)")

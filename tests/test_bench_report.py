@@ -1,0 +1,55 @@
+"""The benchmark report's reading of growth (benchmarks/report.py): which operations it names as not
+scaling linearly, from the recorded times alone."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from pathlib import Path
+from types import ModuleType, SimpleNamespace
+
+import pytest
+
+REPORT = Path(__file__).resolve().parent.parent / "benchmarks" / "report.py"
+
+
+@pytest.fixture(scope="module")
+def report() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_report", REPORT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _outcome(size: str, op: str, seconds: float, status: str = "ok") -> SimpleNamespace:
+    return SimpleNamespace(size=size, op=op, engine="sovgraph", status=status, median=seconds, times=[seconds])
+
+
+def test_growth_is_the_exponent_of_time_against_triples(report: ModuleType) -> None:
+    assert report.growth(1.0, 10.0, 1_000, 10_000) == pytest.approx(1.0)
+    assert report.growth(1.0, 100.0, 1_000, 10_000) == pytest.approx(2.0)
+    assert report.growth(0.02, 0.02, 10_000, 1_000_000) == pytest.approx(0.0)
+    assert report.growth(1.0, 5.0 ** 1.5, 1_000_000, 5_000_000) == pytest.approx(1.5)
+    assert math.isclose(report.growth(2.0, 1.0, 1, 2), -1.0)
+
+
+def test_superlinear_and_flat_operations_are_named_and_fast_ones_not_judged(report: ModuleType) -> None:
+    prepared = {"10k": {"triples": 10_000}, "100k": {"triples": 100_000}, "1m": {"triples": 1_000_000}}
+    outcomes = [
+        *(_outcome(s, "query:linear", t) for s, t in (("10k", 0.1), ("100k", 1.0), ("1m", 10.0))),
+        *(_outcome(s, "query:quadratic", t) for s, t in (("10k", 0.01), ("100k", 1.0), ("1m", 100.0))),
+        *(_outcome(s, "query:scoped", t) for s, t in (("10k", 0.06), ("100k", 0.06), ("1m", 0.07))),
+        *(_outcome(s, "query:tiny", t) for s, t in (("10k", 0.0001), ("100k", 0.001), ("1m", 0.01))),
+        _outcome("10k", "query:capped", 1.0),
+        _outcome("100k", "query:capped", 60.0, status="cap"),
+    ]
+    lines = report.scaling_lines(prepared, outcomes)
+    table = {line.split(" | ")[0].strip("| "): line for line in lines if line.startswith("| ")}
+    assert "| 10k → 100k | 100k → 1m |" in lines[4]
+    assert "superlinear" not in table["linear"] and "1.00" in table["linear"]
+    assert table["quadratic"].count("**2.00 superlinear**") == 2
+    assert table["scoped"] == "| scoped | *0.00 flat* | *0.07 flat* |"
+    assert "superlinear" not in table["tiny"] and "2.00" in table["tiny"]  # under the noise floor
+    assert "capped" not in table  # no pair measured at both sizes
+    assert report.scaling_lines({"10k": {"triples": 10_000}}, outcomes[:1]) == []
