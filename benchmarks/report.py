@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -192,7 +193,7 @@ def scaling_lines(prepared: dict[str, Any], outcomes: list[Any]) -> list[str]:
     sizes = [s for s in _sizes(outcomes) if prepared.get(s, {}).get("triples")]
     if len(sizes) < 2:
         return []
-    pairs = list(zip(sizes, sizes[1:], strict=False))
+    pairs = list(itertools.pairwise(sizes))
     ops = list(dict.fromkeys(o.op for o in outcomes if o.engine == "sovgraph" and o.size in sizes))
     lines = [
         "## How each operation grows with the graph",
