@@ -215,11 +215,13 @@ class Engine:
 
 
 def bound_text(query: Any, params: dict[str, Any]) -> str:
-    """The text sovgraph sends for a library query and parameters (a ``VALUES`` block bound in)."""
+    """The text sovgraph sends for a library query and parameters: the text it picks for the parameters bound
+    (a bound variant, or the query's own), with a ``VALUES`` block bound in."""
     from sovgraph.sparql.bind import bind
     from sovgraph.sparql.params import bindings
 
-    return bind(query.text, bindings(query, params))
+    bound = bindings(query, params)
+    return bind(query.text_for(bound), bound)
 
 
 def project_network(kg: Any, as_of: str) -> Any:

@@ -104,3 +104,71 @@ def test_the_ontology_docs_are_generated_from_the_ontology(root: Path) -> None:
     actual = (root / "ontology" / "README.md").read_text(encoding="utf-8")
     assert actual == ontology_markdown(ontology), "ontology/README.md is stale: run 'make docs'"
     assert "| `sov:Hosting` (⊑ sov:Relation) | Hosting | Hébergement |" in actual
+
+
+_MAIN = (
+    "#+ summary: Things.\n"
+    "#+ param who (iri, optional): someone.\n"
+    "#+ variant (who): q@who.rq\n"
+    "#+ column x: the thing.\n"
+    "SELECT ?x WHERE { ?x ?p ?who }\n"
+)
+_VARIANT = (
+    "#+ summary: Things of one someone.\n"
+    "#+ param who (iri, optional): someone.\n"
+    "#+ column x: the thing.\n"
+    "SELECT ?x WHERE { ?who ^?p ?x }\n"
+)
+
+
+def test_a_bound_variant_is_read_with_its_query_and_picked_when_its_parameters_are_bound(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "q@who.rq").write_text(_VARIANT, encoding="utf-8")
+    query = read_query(_query(tmp_path, _MAIN), "q")
+    assert [(sorted(v.when), v.query.path.name) for v in query.variants] == [(["who"], "q@who.rq")]
+    assert query.text_for({"who"}) == _VARIANT
+    assert query.text_for(set()) == _MAIN
+    assert query.variant_for(["who", "other"]).path.name == "q@who.rq"
+    assert "variant" not in query.extra
+    assert list(library(tmp_path)) == ["q"], "a variant is not a query of its own"
+
+
+@pytest.mark.parametrize(
+    ("variant", "message"),
+    [
+        (
+            _VARIANT.replace("#+ column x", "#+ column y"),
+            "q@who.rq: a variant of q must give the query's columns",
+        ),
+        (
+            _VARIANT.replace("(iri, optional)", "(iri)"),
+            "q@who.rq: a variant of q must declare the query's parameters",
+        ),
+        (None, "q@who.rq: cannot read this query file"),
+        (_VARIANT.replace("#+ column", "#+ variant (who): q@who.rq\n#+ column"), "cannot declare variants"),
+    ],
+)
+def test_a_variant_that_breaks_the_query_s_contract_is_refused_naming_its_file(
+    tmp_path: Path, variant: str | None, message: str
+) -> None:
+    if variant is not None:
+        (tmp_path / "q@who.rq").write_text(variant, encoding="utf-8")
+    with pytest.raises(QueryError) as caught:
+        read_query(_query(tmp_path, _MAIN), "q")
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("#+ variant (nobody): q@who.rq", "q.rq:3: variant q@who.rq: nobody is not a parameter of the query"),
+        ("#+ variant: q@who.rq", "q.rq:3: a variant reads"),
+        ("#+ variant (who): sub/q@who.rq", "q.rq:3: a variant reads"),
+    ],
+)
+def test_a_malformed_variant_line_names_file_and_line(tmp_path: Path, line: str, message: str) -> None:
+    (tmp_path / "q@who.rq").write_text(_VARIANT, encoding="utf-8")
+    with pytest.raises(QueryError) as caught:
+        read_query(_query(tmp_path, _MAIN.replace("#+ variant (who): q@who.rq", line)), "q")
+    assert message in str(caught.value)

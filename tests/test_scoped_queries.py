@@ -120,3 +120,59 @@ def test_explain_gives_the_text_of_its_earlier_description_query(
     monkeypatch.setattr(explain, "_DESCRIBE", earlier)
     assert [explain.explain(synthetic, n) for n in nodes] == now
     assert all("derived by rule" in text for text in now)
+
+
+# The values each bound variant is checked for, by (query, parameter): every entity of the parameter's class
+# (and, for decisions, everything a decision points to). A variant added to the library needs its line here.
+_VARIANT_VALUES = {
+    ("decisions", "entity"): """
+        SELECT DISTINCT ?e WHERE {
+            { ?d a ?class VALUES ?class { sov:Decision sov:Law } BIND(?d AS ?e) }
+            UNION { ?d sov:concerns|sov:authorises|sov:decidedBy|sov:applicant|sov:challenges ?e }
+            UNION { ?h sov:authorisedBy ?d ; sov:hosted|sov:provider ?e }
+        } ORDER BY ?e""",
+}
+
+
+def _variants(kg: sovgraph.KnowledgeGraph) -> list[tuple[str, str]]:
+    return [(name, p) for name, q in kg.library().items() for v in q.variants for p in sorted(v.when)]
+
+
+def test_every_bound_variant_has_the_values_it_is_checked_for(world: sovgraph.KnowledgeGraph) -> None:
+    found = _variants(world)
+    assert set(found) == set(_VARIANT_VALUES), found
+
+
+def _compare_variant(
+    kg: sovgraph.KnowledgeGraph, name: str, param: str, every: int, days: tuple[str, ...]
+) -> int:
+    """Rows of the query's own text and of its variant for ``param``, for many values: the same multiset."""
+    query = kg.library()[name]
+    variant = next(v.query for v in query.variants if param in v.when)
+    entities = _sample(kg, _VARIANT_VALUES[(name, param)], every)
+    assert len(entities) > 5, (name, param)
+    compared = 0
+    for entity in entities:
+        for day in days:
+            params: dict[str, pyoxigraph.Term] = {
+                param: entity,
+                "as_of": pyoxigraph.Literal(day, datatype=XSD_DATE),
+            }
+            expected = _rows(kg, query.text, params)
+            assert _rows(kg, variant.text, params) == expected, (name, param, entity.value, day)
+            compared += len(expected)
+    return compared
+
+
+@pytest.mark.parametrize(("name", "param"), sorted(_VARIANT_VALUES))
+def test_a_bound_variant_gives_the_rows_of_its_query_on_the_world(
+    world: sovgraph.KnowledgeGraph, name: str, param: str
+) -> None:
+    assert _compare_variant(world, name, param, 1, (*DAYS, "2026-01-01")) > 20
+
+
+@pytest.mark.parametrize(("name", "param"), sorted(_VARIANT_VALUES))
+def test_a_bound_variant_gives_the_rows_of_its_query_at_scale(
+    synthetic: sovgraph.KnowledgeGraph, name: str, param: str
+) -> None:
+    assert _compare_variant(synthetic, name, param, 7, DAYS) > 20

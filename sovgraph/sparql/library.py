@@ -13,12 +13,24 @@ Parameter types: ``iri``, ``date``, ``string``, ``integer``, ``boolean``. A para
 variable of the same name: a value binds it (see :mod:`sovgraph.sparql.bind`); an optional parameter left out
 leaves the variable free, so the query enumerates every value. Any other ``key: value`` line is kept in
 :attr:`QueryFile.extra` (e.g. ``premises`` in rules, ``summary-fr``).
+
+A query may name **bound variants**: other writings of the same question, each used instead of the main text
+when all the parameters it names are bound (one text rarely suits both a listing and one entity in Oxigraph
+0.5, see ``benchmarks/README.md``)::
+
+    #+ variant (platform): who-hosts-what@platform.rq
+
+The variant's file sits next to the query, is named ``NAME@PARAMS.rq`` and is not a query of its own (the
+library lists only ``NAME``); its header declares the same parameters and the same columns as the query's,
+which :func:`read_query` checks. :meth:`QueryFile.text_for` picks the text for the parameters bound: the
+first variant, in header order, whose parameters are all bound, else the query's own text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sovgraph.errors import QueryError
@@ -65,14 +77,42 @@ class QueryFile:
     params: tuple[Param, ...] = ()
     columns: tuple[tuple[str, str], ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
+    variants: tuple[Variant, ...] = ()
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 
+    def text_for(self, bound: Iterable[str]) -> str:
+        """The text to run when the parameters ``bound`` have values: the first variant whose parameters are
+        all among them, else the query's own text."""
+        return self.variant_for(bound).text
+
+    def variant_for(self, bound: Iterable[str]) -> QueryFile:
+        """The file whose text :meth:`text_for` gives: a variant's, or this query itself."""
+        given = set(bound)
+        return next((v.query for v in self.variants if v.when <= given), self)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Another writing of a query, run when every parameter of ``when`` is bound (same rows and columns)."""
+
+    when: frozenset[str]
+    query: QueryFile
+
 
 def read_query(path: Path, name: str, label: str | None = None) -> QueryFile:
-    """Parse a ``.rq`` file's header; errors name the file and line."""
+    """Parse a ``.rq`` file's header, and read the bound variants it names; errors name the file and line."""
     where = label or str(path)
+    query, declared = _parse(path, name, where)
+    if not declared:
+        return query
+    variants = tuple(_variant(query, where, number, spec, value) for number, spec, value in declared)
+    return replace(query, variants=variants)
+
+
+def _parse(path: Path, name: str, where: str) -> tuple[QueryFile, list[tuple[int, str | None, str]]]:
+    """The query of a file, and the variants its header declares (line, parameters, file), unread."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -80,8 +120,11 @@ def read_query(path: Path, name: str, label: str | None = None) -> QueryFile:
     fields: dict[str, str] = {}
     params: list[Param] = []
     columns: list[tuple[str, str]] = []
+    declared: list[tuple[int, str | None, str]] = []
     for number, key, pname, spec, value in _records(text, where):
-        if key == "param":
+        if key == "variant":
+            declared.append((number, spec, value))
+        elif key == "param":
             params.append(_param(where, number, pname, spec, value))
         elif key == "column":
             if pname is None:
@@ -91,7 +134,7 @@ def read_query(path: Path, name: str, label: str | None = None) -> QueryFile:
             fields[key] = value
     if "summary" not in fields:
         raise QueryError(f"{where}: the query has no '#+ summary:' header line.")
-    return QueryFile(
+    query = QueryFile(
         name=name,
         path=path,
         text=text,
@@ -101,6 +144,40 @@ def read_query(path: Path, name: str, label: str | None = None) -> QueryFile:
         columns=tuple(columns),
         extra=fields,
     )
+    return query, declared
+
+
+def _variant(query: QueryFile, where: str, number: int, spec: str | None, value: str) -> Variant:
+    """The variant declared at line ``number`` of ``query``'s header, read and checked against the query."""
+    when = frozenset(p.strip() for p in (spec or "").split(",") if p.strip())
+    if not when or not value.endswith(".rq") or "/" in value:
+        raise QueryError(
+            f"{where}:{number}: a variant reads '#+ variant (PARAM[, PARAM...]): FILE.rq', the file next to "
+            "the query."
+        )
+    unknown = sorted(p for p in when if query.param(p) is None)
+    if unknown:
+        raise QueryError(
+            f"{where}:{number}: variant {value}: {', '.join(unknown)} is not a parameter of the query."
+        )
+    path = query.path.parent / value
+    vlabel = str(Path(where).parent / value)
+    variant, nested = _parse(path, query.name, vlabel)
+    if nested:
+        raise QueryError(f"{vlabel}: a variant cannot declare variants of its own.")
+    expected, declares = [p.signature() for p in query.params], [p.signature() for p in variant.params]
+    if declares != expected:
+        raise QueryError(
+            f"{vlabel}: a variant of {query.name} must declare the query's parameters, the same and in the "
+            f"same order ({', '.join(expected)}); it declares ({', '.join(declares)})."
+        )
+    expected, gives = [c for c, _ in query.columns], [c for c, _ in variant.columns]
+    if gives != expected:
+        raise QueryError(
+            f"{vlabel}: a variant of {query.name} must give the query's columns, the same and in the same "
+            f"order ({', '.join(expected)}); it gives ({', '.join(gives)})."
+        )
+    return Variant(when, variant)
 
 
 def _records(text: str, where: str) -> list[tuple[int, str, str | None, str | None, str]]:
@@ -125,15 +202,16 @@ def _records(text: str, where: str) -> list[tuple[int, str, str | None, str | No
 
 
 def library(folder: Path, root: Path | None = None) -> dict[str, QueryFile]:
-    """Every query below ``folder`` by name (``who-hosts-what``, ``checks/…``), rules and views excluded.
+    """Every query below ``folder`` by name (``who-hosts-what``, ``checks/…``), rules, views and variants
+    (``NAME@PARAMS.rq``, attached to their query) excluded.
 
     Rules (``queries/rules/``) are read by :func:`rules`; views (``queries/views/``) by the network views.
     """
     found = {}
     for path in sorted(folder.rglob("*.rq")):
         rel = path.relative_to(folder)
-        if rel.parts[0] in ("rules", "views"):
-            continue
+        if rel.parts[0] in ("rules", "views") or "@" in path.stem:
+            continue  # rules, views and the variants of queries (read with their query) are not queries
         name = rel.with_suffix("").as_posix()
         found[name] = read_query(path, name, label(path, root))
     return found

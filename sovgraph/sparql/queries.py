@@ -42,13 +42,17 @@ def run(
 
     ``resolve`` turns the names given for IRI parameters into IRIs (``kg.run`` passes
     :func:`sovgraph.sparql.names.resolve`, so any name of an entity works and must name exactly one).
+    The text run is the one :meth:`QueryFile.text_for` picks for the parameters bound (a bound variant, or the
+    query's own text).
     """
     import pyoxigraph
 
-    solutions = kg.query(query.text, bindings(query, params, resolve))
+    bound = bindings(query, params, resolve)
+    text = query.text_for(bound)
+    solutions = kg.query(text, bound)
     if not isinstance(solutions, pyoxigraph.QuerySolutions):
         raise QueryError(f"query {query.name}: only SELECT queries can be run as library queries.")
-    return sorted_lists(label_result(kg, solutions, lang), query.text)
+    return sorted_lists(label_result(kg, solutions, lang), text)
 
 
 def run_library(

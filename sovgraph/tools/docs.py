@@ -29,6 +29,16 @@ def queries_markdown(queries: Mapping[str, QueryFile], rules: Sequence[QueryFile
         "`sovgraph query NAME [--param NAME=VALUE ...] [--as-of DATE]`, or from Python with",
         "`kg.run(NAME, **params)`. Derivation rules are in `rules/`, each documented in its own header.",
         "",
+        "**Bound variants.** A query may name another writing of itself for when some of its parameters are",
+        "given, in a header line `#+ variant (PARAM[, PARAM...]): NAME@PARAMS.rq`: wherever the library",
+        "runs the query (`sovgraph query`, `kg.run`, the site, the benchmarks), the first variant whose",
+        "parameters are all bound is run instead of the query's own text. A variant gives the same rows",
+        "(checked by `tests/test_scoped_queries.py` for every value of its parameters on the invented world",
+        "and a synthetic graph); its header declares the query's parameters and columns, the same and in the",
+        "same order (checked when the library is read, the error naming the file). It exists because one",
+        "text rarely suits both a listing and one entity in Oxigraph 0.5 (see `benchmarks/README.md`,",
+        '"Query shapes that do not scale"). Variants are not queries of their own and are not listed below.',
+        "",
         "| query | what it answers |",
         "|---|---|",
     ]
@@ -37,6 +47,9 @@ def queries_markdown(queries: Mapping[str, QueryFile], rules: Sequence[QueryFile
         lines += ["", f"## {name}", "", f"`{query.path.name}` — {query.summary}", ""]
         if query.description:
             lines += [query.description, ""]
+        for variant in query.variants:
+            given = ", ".join(f"`{p}`" for p in sorted(variant.when))
+            lines += [f"Bound variant: `{variant.query.path.name}`, run when {given} is given.", ""]
         if query.params:
             lines += ["| parameter | type | default | meaning |", "|---|---|---|---|"]
             for p in query.params:
