@@ -164,3 +164,17 @@ def test_a_damaged_rendering_is_not_printed(project: Path, tmp_path: Path) -> No
     for kept in _kept(cache):
         kept.write_bytes(kept.read_bytes().replace(b"\t", b" "))
     assert _command_line(project, cache, *words)[0] == printed
+
+
+def test_an_edited_bound_variant_is_never_answered_from_before(project: Path, tmp_path: Path) -> None:
+    """Regression guard: the key covers the variants' texts, not only the query's own."""
+    cache = tmp_path / "cache"
+    kg = sovgraph.load(project, cache=cache)
+    spec = kg.library()["decisions"]
+    assert spec.variants, "decisions has a bound variant"
+    entity = "https://w3id.org/sovgraph/id/cnil"
+    before = answers.key(kg, spec, {"entity": entity}, "en")
+    variant = spec.variants[0].query.path
+    variant.write_text(variant.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    again = sovgraph.load(project, cache=cache)
+    assert answers.key(again, again.library()["decisions"], {"entity": entity}, "en") != before

@@ -2,9 +2,9 @@
 cached graph is read back from the cache instead of being evaluated (the store is then not even opened).
 
 The key covers everything an answer depends on: the cache's fingerprint (the checksum of its manifest,
-which records every file's content, the rules' and the store's files), the query's name and text, the
-parameters as given, the language of the labels, today's date (the default of ``as_of``), and the code
-that answers (sovgraph's query and result modules, by size and modification time, and pyoxigraph's
+which records every file's content, the rules' and the store's files), the query's name and text (and its
+bound variants' texts), the parameters as given, the language of the labels, today's date (the default of
+``as_of``), and the code that answers (sovgraph's query and result modules, by size and modification time, and pyoxigraph's
 version). Only parameters given as plain values (text, numbers, days, RDF terms) make a key; an answer
 whose terms cannot be written back exactly is not kept. The cache checks each kept answer against its own
 checksum, keeps a bounded number and drops them all when the store is updated (see
@@ -73,7 +73,11 @@ def key(
         form,
         state.fingerprint,
         query.name,
-        hashlib.sha256(query.text.encode("utf-8")).hexdigest(),
+        # the texts that may run: the query's and its bound variants' (see QueryFile.text_for)
+        *(
+            hashlib.sha256(q.text.encode("utf-8")).hexdigest()
+            for q in (query, *(v.query for v in query.variants))
+        ),
         json.dumps(given, sort_keys=True),
         lang,
         dt.date.today().isoformat(),
