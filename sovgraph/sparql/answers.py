@@ -4,10 +4,10 @@ cached graph is read back from the cache instead of being evaluated (the store i
 The key covers everything an answer depends on: the cache's fingerprint (the checksum of its manifest,
 which records every file's content, the rules' and the store's files), the query's name and text (and its
 bound variants' texts), the parameters as given, the language of the labels, today's date (the default of
-``as_of``), and the code that answers (sovgraph's query and result modules, by size and modification time, and pyoxigraph's
-version). Only parameters given as plain values (text, numbers, days, RDF terms) make a key; an answer
-whose terms cannot be written back exactly is not kept. The cache checks each kept answer against its own
-checksum, keeps a bounded number and drops them all when the store is updated (see
+``as_of``), and the code that answers (sovgraph's query and result modules, by size and modification time,
+and pyoxigraph's version). Only parameters given as plain values (text, numbers, days, RDF terms) make a
+key; an answer whose terms cannot be written back exactly is not kept. The cache checks each kept answer
+against its own checksum, keeps a bounded number and drops them all when the store is updated (see
 :mod:`sovgraph.store.cache`).
 
 >>> import pyoxigraph

@@ -29,9 +29,10 @@ first variant, in header order, whose parameters are all bound, else the query's
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 from sovgraph.errors import QueryError
 from sovgraph.project import label
@@ -47,8 +48,7 @@ _KEY = re.compile(
 _CONTINUATION = re.compile(r"^#\+ {3,}(?P<value>\S.*)$")
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """A parameter of a query: the SPARQL variable of the same name."""
 
     name: str
@@ -65,8 +65,7 @@ class Param:
         return f"{self.name} ({self.type}, optional)"
 
 
-@dataclass(frozen=True)
-class QueryFile:
+class QueryFile(NamedTuple):
     """One documented SPARQL file of ``queries/``."""
 
     name: str
@@ -76,7 +75,7 @@ class QueryFile:
     description: str = ""
     params: tuple[Param, ...] = ()
     columns: tuple[tuple[str, str], ...] = ()
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = MappingProxyType({})  # the header's other lines (read-only)
     variants: tuple[Variant, ...] = ()
 
     def param(self, name: str) -> Param | None:
@@ -93,8 +92,7 @@ class QueryFile:
         return next((v.query for v in self.variants if v.when <= given), self)
 
 
-@dataclass(frozen=True)
-class Variant:
+class Variant(NamedTuple):
     """Another writing of a query, run when every parameter of ``when`` is bound (same rows and columns)."""
 
     when: frozenset[str]
@@ -108,7 +106,7 @@ def read_query(path: Path, name: str, label: str | None = None) -> QueryFile:
     if not declared:
         return query
     variants = tuple(_variant(query, where, number, spec, value) for number, spec, value in declared)
-    return replace(query, variants=variants)
+    return query._replace(variants=variants)
 
 
 def _parse(path: Path, name: str, where: str) -> tuple[QueryFile, list[tuple[int, str | None, str]]]:
