@@ -267,6 +267,7 @@ def load(
 def _derivation(project: Project) -> Derivation:
     """The project's rules, as the derivation the store applies (the store does not import the rules); the
     rule files are read only when the derivation is applied."""
+    from sovgraph.namespaces import GRAPH
     from sovgraph.sparql.library import rule_files
     from sovgraph.store.cache import Derivation
 
@@ -276,7 +277,7 @@ def _derivation(project: Project) -> Derivation:
 
         return materialise(store, rules(project.rules_dir, project.root))
 
-    return Derivation(inputs=rule_files(project.rules_dir), apply=apply)
+    return Derivation(inputs=rule_files(project.rules_dir), apply=apply, graph=GRAPH + "derived")
 
 
 def _from_cache(

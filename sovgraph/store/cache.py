@@ -390,11 +390,14 @@ class Derivation:
     """How the derived graph is made, handed to the cache by its caller (the cache knows no rules).
 
     ``inputs`` are the files the derivation reads besides the graph (the rule files): when one of them or a
-    loaded file changes, ``apply`` runs again on the store.
+    loaded file changes, ``apply`` runs again on the store. ``graph``, when given, is the one named graph
+    ``apply`` writes (and replaces): the cache then applies it to an in-memory copy of the other graphs and
+    writes to disk only the triples that differ from the derived graph it holds (see :func:`derive_into`).
     """
 
     inputs: Sequence[Path]
     apply: Callable[[pyoxigraph.Store], object]
+    graph: str | None = None
 
 
 def claim(folder: Path, project: Project | None = None) -> None:
@@ -638,7 +641,7 @@ def _open_or_update(
                 store.remove_graph(graph)
         if stale_derived or changed or removed:
             if derive:
-                derive.apply(store)
+                derive_into(store, derive, [pyoxigraph.NamedNode(e["graph"]) for e in manifest.files.values()])
             manifest.derived = derived_key
         store.flush()
         del store  # closed before its files are checksummed: closing may still write them
@@ -665,6 +668,55 @@ def _open_or_update(
             fingerprint=manifest.checksum,
         ),
     )
+
+
+def derive_into(
+    store: pyoxigraph.Store, derive: Derivation, graphs: Sequence[pyoxigraph.NamedNode]
+) -> pyoxigraph.Store | None:
+    """Apply ``derive`` to the on-disk ``store`` whose input files are the named ``graphs``, and return the
+    in-memory store it was computed in (``None`` when ``derive`` names no graph: it is then applied to the
+    store itself).
+
+    The rules run over an in-memory copy of ``graphs`` (on disk they are several times slower, and every
+    derived triple written there costs more than the rules); then only the difference between the derived
+    graph computed and the one on disk is written: after a change to one file, a few triples instead of the
+    whole derived graph removed and written again (the cost of the on-disk update was 25 s of 27 at 100k
+    triples). The derived graph on disk is then exactly the one computed (its N-Triples lines, compared as
+    sets; a graph holding blank nodes, whose labels differ between copies, is replaced whole).
+    """
+    import pyoxigraph
+
+    if derive.graph is None:
+        derive.apply(store)
+        return None
+    nt = pyoxigraph.RdfFormat.N_TRIPLES
+    target = pyoxigraph.NamedNode(derive.graph)
+    work = pyoxigraph.Store()
+    for graph in graphs:
+        if graph != target:
+            work.load(store.dump(format=nt, from_graph=graph), format=nt, to_graph=graph)
+    derive.apply(work)
+    new = work.dump(format=nt, from_graph=target)
+    old = store.dump(format=nt, from_graph=target) if store.contains_named_graph(target) else b""
+    if b"_:" in new or b"_:" in old:  # blank nodes (or text that looks like one): replace the whole graph
+        if store.contains_named_graph(target):
+            store.remove_graph(target)
+        store.add_graph(target)
+        store.load(new, format=nt, to_graph=target)
+        return work
+    new_lines, old_lines = set(new.splitlines()), set(old.splitlines())
+    kept = old_lines & new_lines
+    if old_lines and not kept:  # nothing in common (a rebuild, new rules): cheaper to drop it whole
+        store.remove_graph(target)
+    else:
+        gone = b"\n".join(old_lines - kept)
+        for triple in pyoxigraph.parse(gone, format=nt) if gone else ():
+            store.remove(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, target))
+    store.add_graph(target)
+    added = b"\n".join(new_lines - kept)
+    if added:
+        store.load(added, format=nt, to_graph=target)
+    return work
 
 
 def in_memory(store: pyoxigraph.Store) -> pyoxigraph.Store:
