@@ -277,7 +277,15 @@ def _derivation(project: Project) -> Derivation:
 
         return materialise(store, rules(project.rules_dir, project.root))
 
-    return Derivation(inputs=rule_files(project.rules_dir), apply=apply, graph=GRAPH + "derived")
+    def affects(store: pyoxigraph.Store, changed: list[pyoxigraph.Triple], folder: Path) -> str | None:
+        from sovgraph.sparql.delta import affecting, rule_reads
+        from sovgraph.sparql.library import rules
+
+        return affecting(rule_reads(rules(project.rules_dir, project.root), folder), changed, store)
+
+    return Derivation(
+        inputs=rule_files(project.rules_dir), apply=apply, graph=GRAPH + "derived", affects=affects
+    )
 
 
 def _from_cache(
@@ -317,6 +325,8 @@ def _from_cache(
             store, _ = load_store(paths, project.root, model=model)
             if derivation is not None:
                 derivation.apply(store)
+            return store
+        if lock is None:  # the store the update computed, already in memory
             return store
         if len(store) <= IN_MEMORY_QUADS:
             copy = in_memory(store)
