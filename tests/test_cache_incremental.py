@@ -206,3 +206,37 @@ def test_what_the_rules_read_is_kept_and_a_damaged_copy_computed_again(root: Pat
     assert rule_reads(shipped, tmp_path) == first
     kept.write_text("{not json", encoding="utf-8")
     assert rule_reads(shipped, tmp_path) == first
+
+
+class _Crash(BaseException):
+    """Stands for the process being killed (not an error the cache handles)."""
+
+
+def test_an_update_killed_after_writing_the_derived_difference_is_rebuilt(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from sovgraph.store import cache as module
+
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    small = project / "data" / "small.nt"
+    declared = f"<{EX}h> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{SOV}Hosting> .\n"
+    small.write_text(small.read_text(encoding="utf-8") + declared, encoding="utf-8")
+    real = module.derive_into
+
+    def killed(store: object, derive: object) -> None:
+        real(store, derive)  # type: ignore[arg-type]
+        raise _Crash
+
+    monkeypatch.setattr(module, "derive_into", killed)
+    with pytest.raises(_Crash):
+        sovgraph.load(project, cache=cache)
+    gc.collect()  # the store the killed update opened is closed
+    monkeypatch.setattr(module, "derive_into", real)
+    assert (cache / module.DIRTY).exists()
+    kg = sovgraph.load(project, cache=cache)
+    assert kg.cache_state is not None and kg.cache_state.rebuilt
+    assert kg.cache_state.repaired == "an update did not finish"
+    assert _lines(kg) == _lines(sovgraph.load(project))
