@@ -2,9 +2,12 @@
 
 A second call neither re-parses nor re-derives unchanged files: each file's SHA-256 is kept in a manifest
 beside the store, a changed file reloads only its own named graph, a removed file's graph is dropped, and
-the derived graph is recomputed only when a file or a rule changed (the cache is handed the derivation, a
-:class:`Derivation`: it does not know the rules). Validation reports are kept by the
-same content keys (see :func:`report_key`).
+the derived graph is recomputed only when a rule changed, or a file changed in a way the rules can see (the
+cache is handed the derivation, a :class:`Derivation`: it does not know the rules, and asks it whether the
+triples removed and added matter). The rules then run on an in-memory copy of the store and only the
+derived triples that differ are written to disk (:func:`derive_into`); the in-memory store is handed to the
+caller, which need not copy the store from disk again. Validation reports are kept by the same content keys
+(see :func:`report_key`).
 
 Safety:
 
