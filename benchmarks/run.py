@@ -9,7 +9,8 @@ with its derived graph. Every measurement then runs in a fresh process (so peak 
 loading (sovgraph, ``Store.bulk_load``, rdflib), loading with the rules, SHACL validation, every library
 query with representative parameters and as-of days (the same bound text in every engine, over the same
 triples: the file, the ontology and the derived graph), the network projection, a 1,000-node HTML view, and
-the command line's first and second start. Operations run over their cap are killed and reported as such;
+the command line's first and second start, and a one-file change through the on-disk cache
+(``benchmarks/onefile.py``). Operations run over their cap are killed and reported as such;
 an engine's operation that was over its cap at a smaller size, or whose time there scaled linearly would be,
 is not run again (and says so). Medians over repeats; results go to ``benchmarks/results/latest.md`` and
 ``latest.json`` (no machine paths in them).
@@ -239,6 +240,50 @@ def _measure_size(
     ]
     out += _run_ops(size, triples, "sovgraph", derived, views, s.cap, s, history)
     out += _run_ops(size, triples, "sovgraph", derived, _site_ops(s), s.heavy_cap, s, history)
+    out += _measure_one_file(size, files[0], s)
+    return out
+
+
+ONE_FILE = {
+    ("date", "update"): "one-file change: cache update, derived again (a date)",
+    ("date", "open"): "one-file change: store ready for queries (a date)",
+    ("date", "validate"): "one-file change: re-validation (a date)",
+    ("date", "total"): "one-file change: re-derivation + re-validation (a date)",
+    ("date", "cli"): "one-file change: sovgraph validate, wall (a date)",
+    ("comment", "update"): "one-file change: cache update, derived graph kept (a comment)",
+    ("comment", "open"): "one-file change: store ready for queries (a comment)",
+    ("comment", "validate"): "one-file change: re-validation (a comment)",
+    ("comment", "total"): "one-file change: re-derivation + re-validation (a comment)",
+    ("comment", "cli"): "one-file change: sovgraph validate, wall (a comment)",
+}
+
+
+def _measure_one_file(size: str, synthetic: Path, s: Settings) -> list[Outcome]:
+    """A one-file change through the on-disk cache (``benchmarks/onefile.py``, in a process of its own): the
+    small file's hosting gets another start date (the rules read it) or another comment (they do not); the
+    cache update, the store made ready, the validation, their sum (update + validation: the target's
+    "re-derivation + re-validation"), and ``sovgraph validate`` in a fresh process."""
+    repeats = 3 if s.quick else 5
+    command = [sys.executable, str(HERE / "onefile.py"), str(synthetic), str(repeats)]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    try:
+        done = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=s.heavy_cap * 4, check=True
+        )
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+    except subprocess.TimeoutExpired:
+        return [Outcome(size, ONE_FILE[("date", "total")], "sovgraph", "over cap")]
+    except (subprocess.CalledProcessError, ValueError, IndexError) as exc:
+        note = (getattr(exc, "stderr", "") or str(exc)).strip().splitlines()[-1:]
+        return [Outcome(size, ONE_FILE[("date", "total")], "sovgraph", "error", note=" ".join(note))]
+    out = []
+    for kind, parts in found["times"].items():
+        parts["total"] = [u + v for u, v in zip(parts["update"], parts["validate"], strict=True)]
+        for part, times in parts.items():
+            note = found["said"].get(kind, "") if part == "update" else ""
+            out.append(Outcome(size, ONE_FILE[(kind, part)], "sovgraph", "ok", times, note=note))
+    for o in out:
+        print(f"   {o.engine:<10} {o.op:<42} {report.cell(o)}", file=sys.stderr, flush=True)
     return out
 
 

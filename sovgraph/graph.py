@@ -267,6 +267,7 @@ def load(
 def _derivation(project: Project) -> Derivation:
     """The project's rules, as the derivation the store applies (the store does not import the rules); the
     rule files are read only when the derivation is applied."""
+    from sovgraph.namespaces import GRAPH
     from sovgraph.sparql.library import rule_files
     from sovgraph.store.cache import Derivation
 
@@ -276,7 +277,15 @@ def _derivation(project: Project) -> Derivation:
 
         return materialise(store, rules(project.rules_dir, project.root))
 
-    return Derivation(inputs=rule_files(project.rules_dir), apply=apply)
+    def affects(store: pyoxigraph.Store, changed: list[pyoxigraph.Triple], folder: Path) -> str | None:
+        from sovgraph.sparql.delta import affecting, rule_reads
+        from sovgraph.sparql.library import rules
+
+        return affecting(rule_reads(rules(project.rules_dir, project.root), folder), changed, store)
+
+    return Derivation(
+        inputs=rule_files(project.rules_dir), apply=apply, graph=GRAPH + "derived", affects=affects
+    )
 
 
 def _from_cache(
@@ -316,6 +325,8 @@ def _from_cache(
             store, _ = load_store(paths, project.root, model=model)
             if derivation is not None:
                 derivation.apply(store)
+            return store
+        if lock is None:  # the store the update computed, already in memory
             return store
         if len(store) <= IN_MEMORY_QUADS:
             copy = in_memory(store)

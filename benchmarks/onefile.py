@@ -1,0 +1,105 @@
+"""A one-file change through the on-disk cache, measured in a process of its own (``benchmarks/run.py``).
+
+    python benchmarks/onefile.py SYNTHETIC.nt [REPEATS]
+
+A project in a temporary folder: the ontology and rules of this checkout, the synthetic graph as
+``data/synth.nt`` less the statements about one hosting, and those statements as ``data/small.nt`` (the
+"one small file"). After a first load through the cache (built), a validation and one edit of each kind
+(not measured), the small file is edited ``REPEATS`` times in two ways, each followed by what a command
+does with it:
+
+- ``date``: the hosting's start date moved by a year (the rules read it: derived again);
+- ``comment``: a comment on the hosting changed (no rule reads it: the derived graph is kept).
+
+For each edit: ``update`` (``sovgraph.load(cache=...)``: the changed file reloaded, derived again or not),
+``open`` (the store made ready for queries: handed over by the update, or copied from disk), ``validate``
+(``kg.validate()``), and once per kind ``cli`` (``sovgraph validate`` in a fresh process, wall time). Prints
+one JSON object: the times (seconds) per edit and part, and what the cache said.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HOSTING = "<https://w3id.org/sovgraph/ontology#Hosting>"
+COMMENT = "<http://www.w3.org/2000/01/rdf-schema#comment>"
+START = "<https://schema.org/startDate>"
+
+
+def main(source: Path, repeats: int) -> dict[str, object]:
+    import sovgraph
+
+    times: dict[str, dict[str, list[float]]] = {"date": {}, "comment": {}}
+    said: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="sovgraph-bench-onefile-") as tmp:
+        project = Path(tmp) / "project"
+        for folder in ("ontology", "queries"):
+            shutil.copytree(ROOT / folder, project / folder)
+        (project / "data").mkdir()
+        lines = source.read_text(encoding="utf-8").splitlines()
+        hosting = next(line.split(" ", 1)[0] for line in lines if line.endswith(f"{HOSTING} ."))
+        mine = [line for line in lines if line.startswith(hosting + " ")]
+        (project / "data" / "synth.nt").write_text(
+            "\n".join(line for line in lines if not line.startswith(hosting + " ")) + "\n", encoding="utf-8"
+        )
+        small = project / "data" / "small.nt"
+        small.write_text("\n".join(mine) + "\n", encoding="utf-8")
+        cache = Path(tmp) / "cache"
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        kg = sovgraph.load(project, cache=cache)
+        kg.validate()
+        exe = Path(sys.executable).parent / "sovgraph"
+        cli = [str(exe)] if exe.exists() else [sys.executable, "-m", "sovgraph.cli"]
+        for n in range(-1, repeats + 1):  # -1: a first edit of each kind, not measured (warm-up)
+            for kind in ("date", "comment"):
+                text = small.read_text(encoding="utf-8")
+                if kind == "date":
+                    step = 1 if n % 2 == 0 else -1
+                    year = re.search(START + r' "(\d{4})', text)
+                    assert year is not None, "the hosting has no start date"
+                    text = text.replace(f'{START} "{year.group(1)}', f'{START} "{int(year.group(1)) + step}')
+                else:
+                    text = re.sub(f"^{re.escape(hosting)} {COMMENT} .*\n", "", text, flags=re.M)
+                    text += f'{hosting} {COMMENT} "edit {n}" .\n'
+                small.write_text(text, encoding="utf-8")
+                if n == repeats:  # the last edit of each kind: the command line, in a fresh process
+                    started = time.perf_counter()
+                    subprocess.run(
+                        [*cli, "validate", "--root", str(project), "--cache-dir", str(cache)],
+                        env=env,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        check=False,
+                    )
+                    times[kind].setdefault("cli", []).append(time.perf_counter() - started)
+                    continue
+                if n < 0:
+                    sovgraph.load(project, cache=cache).validate()
+                    continue
+                started = time.perf_counter()
+                kg = sovgraph.load(project, cache=cache)
+                update = time.perf_counter()
+                kg.store  # noqa: B018 (the store made ready for queries)
+                opened = time.perf_counter()
+                kg.validate()
+                done = time.perf_counter()
+                part = times[kind]
+                part.setdefault("update", []).append(update - started)
+                part.setdefault("open", []).append(opened - update)
+                part.setdefault("validate", []).append(done - opened)
+                assert kg.cache_state is not None
+                said[kind] = kg.cache_state.summary().split(": ", 1)[1]
+    return {"times": times, "said": said}
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 3)))

@@ -1,0 +1,242 @@
+"""A one-file change through the cache gives exactly the graph a load from the files gives.
+
+The cache derives in memory and writes only the derived triples that differ, and keeps the derived graph
+when no rule reads what changed (:mod:`sovgraph.sparql.delta`): random edits of one file of a synthetic
+graph, each followed by a load through the cache, are compared with a load from the files, quad for quad,
+in the store handed over by the update and in the on-disk store read back.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import sovgraph
+from sovgraph.sparql.delta import affecting, reads, rule_reads
+from sovgraph.tools import synth
+
+SOV = "https://w3id.org/sovgraph/ontology#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+EX = "http://example.org/edit/"
+
+
+@pytest.fixture()
+def project(project_copy: Path) -> Path:
+    """The project's ontology and rules over a synthetic graph of 3,000 triples, split in two files: most
+    of it in ``big.nt``, one line in 12 in ``small.nt`` (the file the tests edit)."""
+    shutil.rmtree(project_copy / "data")
+    (project_copy / "data").mkdir()
+    whole = project_copy / "whole.nt"
+    synth.write(whole, 3000, seed=3)
+    lines = whole.read_text(encoding="utf-8").splitlines()
+    whole.unlink()
+    (project_copy / "data" / "big.nt").write_text(
+        "\n".join(lines[i] for i in range(len(lines)) if i % 12) + "\n"
+    )
+    (project_copy / "data" / "small.nt").write_text("\n".join(lines[::12]) + "\n")
+    return project_copy
+
+
+def _lines(kg: sovgraph.KnowledgeGraph) -> set[str]:
+    return {str(q) for q in kg.store}
+
+
+def _check(project: Path, cache: Path) -> str:
+    """Load through the cache (after an edit), then again (from the on-disk store); both must equal a load
+    from the files. Returns what the update said of the derived graph."""
+    updated = sovgraph.load(project, cache=cache)
+    assert updated.cache_state is not None
+    said = updated.cache_state.summary()
+    expected = _lines(sovgraph.load(project))
+    assert _lines(updated) == expected, said
+    again = sovgraph.load(project, cache=cache)
+    assert again.cache_state is not None and again.cache_state.reloaded == ()
+    assert _lines(again) == expected, said
+    return said
+
+
+def _edit(rng: random.Random, small: list[str], big: list[str]) -> list[str]:
+    """One random edit of the small file's lines."""
+    kind = rng.choice(
+        ["remove", "copy", "new-node", "date", "subject", "declare", "rename", "comment", "subclass"]
+    )
+    lines = list(small)
+    if kind == "remove" and lines:
+        for _ in range(rng.randint(1, 5)):
+            lines.pop(rng.randrange(len(lines)))
+    elif kind == "copy":
+        lines += rng.sample(big, 5)
+    elif kind == "new-node":  # a copy of a node of the big file, under a new IRI
+        subject = rng.choice(big).split(" ", 1)[0]
+        lines += [
+            f"<{EX}n{rng.randrange(10**6)}> " + line.split(" ", 1)[1]
+            for line in big
+            if line.startswith(subject + " ")
+        ]
+    elif kind == "date":  # a date, year or year-month moved
+        dated = [
+            i for i, line in enumerate(lines) if re.search(r'"(\d{4})[^"]*"\^\^<' + re.escape(XSD), line)
+        ]
+        if dated:
+            i = rng.choice(dated)
+            lines[i] = re.sub(
+                r'"(\d{4})', lambda m: f'"{int(m.group(1)) + rng.choice([-3, -1, 1, 2])}', lines[i], count=1
+            )
+    elif kind == "subject":  # every statement about one node, removed (a control link, a hosting...)
+        subject = rng.choice(big + lines).split(" ", 1)[0]
+        lines = [line for line in lines if not line.startswith(subject + " ")]
+        lines += [f'{subject} <{SOV}conveysControl> "false"^^<{XSD}boolean> .'] if rng.random() < 0.2 else []
+    elif kind == "declare":  # a node declared (or given another class)
+        node = rng.choice(big).split(" ", 1)[0]
+        cls = rng.choice(["Control", "Hosting", "Organisation", "Decision", "Law", "Reach"])
+        lines.append(f"{node} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{SOV}{cls}> .")
+    elif kind == "rename" and lines:  # an IRI renamed wherever the small file names it
+        iri = rng.choice(lines).split(" ", 1)[0]
+        lines = [line.replace(iri, f"<{EX}renamed{rng.randrange(10**6)}>") for line in lines]
+    elif kind == "comment":
+        node = rng.choice(big).split(" ", 1)[0]
+        lines.append(f'{node} <http://www.w3.org/2000/01/rdf-schema#comment> "edit {rng.random()}" .')
+    elif kind == "subclass":  # a class of the data's own, under a class the rules read, and a member
+        node = rng.choice(big).split(" ", 1)[0]
+        lines.append(f"<{EX}Lease> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <{SOV}Hosting> .")
+        lines.append(f"{node} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{EX}Lease> .")
+    return lines
+
+
+def test_random_one_file_edits_give_the_graph_a_load_from_the_files_gives(
+    project: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    small_file = project / "data" / "small.nt"
+    big = (project / "data" / "big.nt").read_text(encoding="utf-8").splitlines()
+    sovgraph.load(project, cache=cache)
+    rng = random.Random(16)
+    said = []
+    for _ in range(24):
+        lines = _edit(rng, small_file.read_text(encoding="utf-8").splitlines(), big)
+        small_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        said.append(_check(project, cache))
+    assert any("derived graph kept" in s for s in said), said
+    assert any("derived graph recomputed: rule" in s for s in said), said
+
+
+def test_a_change_no_rule_reads_keeps_the_derived_graph(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    small = project / "data" / "small.nt"
+    node = small.read_text(encoding="utf-8").split(" ", 1)[0]
+    small.write_text(
+        small.read_text(encoding="utf-8") + f'{node} <http://www.w3.org/2000/01/rdf-schema#comment> "x" .\n'
+    )
+    assert "derived graph kept: no rule reads what changed" in _check(project, cache)
+
+
+def test_a_node_declared_in_a_subclass_of_the_data_recomputes(project: Path, tmp_path: Path) -> None:
+    """The subclass statement is in the data; the class of the node is not one a rule names, only its
+    superclass is: the change is seen through the superclasses."""
+    cache = tmp_path / "cache"
+    small = project / "data" / "small.nt"
+    small.write_text(
+        small.read_text()
+        + f"<{EX}Lease> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <{SOV}Hosting> .\n"
+    )
+    sovgraph.load(project, cache=cache)
+    small.write_text(
+        small.read_text() + f"<{EX}h> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{EX}Lease> .\n"
+    )
+    said = _check(project, cache)
+    assert f"reads the type <{EX}Lease>" in said, said
+
+
+def test_a_changed_rule_recomputes_whatever_changed_in_the_files(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    small = project / "data" / "small.nt"
+    node = small.read_text(encoding="utf-8").split(" ", 1)[0]
+    small.write_text(
+        small.read_text(encoding="utf-8") + f'{node} <http://www.w3.org/2000/01/rdf-schema#comment> "x" .\n'
+    )
+    rule = project / "queries" / "rules" / "40-exposure.rq"
+    rule.write_text(rule.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    said = _check(project, cache)
+    assert "derived graph recomputed" in said and "kept" not in said, said
+
+
+def test_a_removed_file_is_a_change_like_any_other(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    (project / "data" / "small.nt").unlink()
+    assert "derived graph recomputed: rule" in _check(project, cache)
+
+
+def test_what_a_rule_reads() -> None:
+    rule = reads("r", "CONSTRUCT { ?x sov:p ?y } WHERE { ?x a sov:Decision ; sov:q/^sov:r ?y }")
+    assert rule.predicates == {SOV + "q", SOV + "r", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"}
+    assert rule.classes == {SOV + "Decision"} and not rule.anything and not rule.any_type
+    assert reads("r", "CONSTRUCT { ?x sov:p ?y } WHERE { ?x ?p ?y }").anything
+    assert reads("r", "CONSTRUCT { ?x sov:p ?y } WHERE { ?x !sov:q ?y }").anything
+    assert reads("r", "CONSTRUCT { ?x sov:p ?c } WHERE { ?x a ?c }").any_type
+    assert reads("r", "CONSTRUCT { ?x sov:p 1 } WHERE { FILTER EXISTS { ?x sov:s ?y } }").predicates == {
+        SOV + "s"
+    }
+
+
+def test_a_rule_that_reads_any_predicate_is_affected_by_any_change() -> None:
+    import pyoxigraph
+
+    everything = reads("any", "CONSTRUCT { ?x sov:p ?y } WHERE { ?x ?p ?y }")
+    comment = pyoxigraph.Triple(
+        pyoxigraph.NamedNode(EX + "a"),
+        pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+        pyoxigraph.Literal("x"),
+    )
+    assert affecting([everything], [comment], pyoxigraph.Store()) == "rule any reads any predicate"
+
+
+def test_what_the_rules_read_is_kept_and_a_damaged_copy_computed_again(root: Path, tmp_path: Path) -> None:
+    from sovgraph.sparql.library import rules
+
+    shipped = rules(root / "queries" / "rules", root)
+    first = rule_reads(shipped, tmp_path)
+    (kept,) = tmp_path.glob("reads-*.json")
+    assert rule_reads(shipped, tmp_path) == first
+    kept.write_text("{not json", encoding="utf-8")
+    assert rule_reads(shipped, tmp_path) == first
+
+
+class _Crash(BaseException):
+    """Stands for the process being killed (not an error the cache handles)."""
+
+
+def test_an_update_killed_after_writing_the_derived_difference_is_rebuilt(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from sovgraph.store import cache as module
+
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    small = project / "data" / "small.nt"
+    declared = f"<{EX}h> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{SOV}Hosting> .\n"
+    small.write_text(small.read_text(encoding="utf-8") + declared, encoding="utf-8")
+    real = module.derive_into
+
+    def killed(store: object, derive: object) -> None:
+        real(store, derive)  # type: ignore[arg-type]
+        raise _Crash
+
+    monkeypatch.setattr(module, "derive_into", killed)
+    with pytest.raises(_Crash):
+        sovgraph.load(project, cache=cache)
+    gc.collect()  # the store the killed update opened is closed
+    monkeypatch.setattr(module, "derive_into", real)
+    assert (cache / module.DIRTY).exists()
+    kg = sovgraph.load(project, cache=cache)
+    assert kg.cache_state is not None and kg.cache_state.rebuilt
+    assert kg.cache_state.repaired == "an update did not finish"
+    assert _lines(kg) == _lines(sovgraph.load(project))
