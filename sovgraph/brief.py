@@ -90,13 +90,13 @@ def printed_query(
 
 
 def _table_width(fmt: str) -> int | None:
-    """The width a table is laid out to (the terminal's, as :func:`sovgraph.sparql.results.to_table` reads
-    it); other formats do not depend on it."""
+    """The width a table is laid out to (:func:`sovgraph.output.terminal_width`, as
+    :func:`sovgraph.sparql.results.to_table` reads it); other formats do not depend on it."""
     if fmt != "table":
         return None
-    import shutil
+    from sovgraph.output import terminal_width
 
-    return shutil.get_terminal_size((120, 24)).columns
+    return terminal_width()
 
 
 def answer_key(

@@ -53,3 +53,17 @@ def test_xlsx_opens_with_openpyxl_with_typed_numbers(tmp_path: Path) -> None:
 def test_an_unknown_format_is_an_error() -> None:
     with pytest.raises(UnsupportedFormatError):
         render(RESULT, "pdf")
+
+
+@pytest.mark.parametrize("columns", [None, "80", "200", "0", "-3", "wide", ""])
+def test_the_table_width_is_shutils(columns: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """terminal_width() gives what shutil.get_terminal_size() gives (it exists to avoid importing shutil)."""
+    import shutil
+
+    from sovgraph.output import terminal_width
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert terminal_width() == shutil.get_terminal_size((120, 24)).columns

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import re
-import shutil
 import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -159,7 +158,9 @@ def to_table(result: Result, max_width: int | None = None) -> str:
     When the columns cannot all get a readable width, each row is printed as a block of ``column: value``
     lines instead.
     """
-    width = max_width or shutil.get_terminal_size((120, 24)).columns
+    from sovgraph.output import terminal_width
+
+    width = max_width or terminal_width()
     cells = [[c.text() if c else "" for c in row.values()] for row in result.rows]
     count = f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})"
     if len(result.columns) * (MIN_COLUMN + 3) <= width:

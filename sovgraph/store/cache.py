@@ -54,12 +54,10 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sovgraph.errors import CacheBusy, CacheRefused, CacheUnusable, SovgraphError
 from sovgraph.files import write_atomic
@@ -100,12 +98,11 @@ _UNCHECKED = ("LOG", "LOCK")  # RocksDB's informational log and its lock change 
 _SHA256 = frozenset("0123456789abcdef")
 
 
-@dataclass(frozen=True)
-class CacheState:
+class CacheState(NamedTuple):
     """What opening the cache did (and the lock that keeps the store safe while it is in use)."""
 
     folder: Path
-    lock: Any = field(default=None, repr=False, compare=False)
+    lock: Any = None
     reused: tuple[str, ...] = ()
     reloaded: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
@@ -117,23 +114,17 @@ class CacheState:
 
     def released(self) -> CacheState:
         """The same state without the lock (once the on-disk store is no longer used)."""
-        from dataclasses import replace
-
         if self.lock is not None:
             self.lock.close()
-        return replace(self, lock=None)
+        return self._replace(lock=None)
 
     def holding(self, lock: Any) -> CacheState:
         """The same state, keeping ``lock`` (the store is read from disk for as long as it lives)."""
-        from dataclasses import replace
-
-        return replace(self, lock=lock)
+        return self._replace(lock=lock)
 
     def without_answers(self) -> CacheState:
         """The same state, keeping and reading no answer (the graph was loaded from the files instead)."""
-        from dataclasses import replace
-
-        return replace(self.released(), fingerprint=None)
+        return self.released()._replace(fingerprint=None)
 
     def recall(self, kind: str, key: str) -> str | None:
         """A text kept beside the store under ``kind`` for the content key ``key`` (see :meth:`keep`)."""
@@ -201,14 +192,26 @@ class CacheState:
         return f"cache {self.folder}: " + ", ".join(parts)
 
 
-@dataclass
 class _Manifest:
-    files: dict[str, dict[str, Any]] = field(default_factory=dict)
-    derived: str | None = None
-    store: dict[str, str] = field(default_factory=dict)  # store file name -> SHA-256
-    store_stat: dict[str, list[int]] = field(default_factory=dict)  # store file name -> its status then
-    seen: dict[str, dict[str, Any]] = field(default_factory=dict)  # input path -> sha256, stat, at
-    checksum: str | None = None
+    """The cache's record of what its store holds (``manifest.json``), with its own checksum."""
+
+    __slots__ = ("checksum", "derived", "files", "seen", "store", "store_stat")
+
+    def __init__(
+        self,
+        files: dict[str, dict[str, Any]] | None = None,
+        derived: str | None = None,
+        store: dict[str, str] | None = None,
+        store_stat: dict[str, list[int]] | None = None,
+        seen: dict[str, dict[str, Any]] | None = None,
+        checksum: str | None = None,
+    ) -> None:
+        self.files = files if files is not None else {}  # label -> sha256, graph, triples
+        self.derived = derived
+        self.store = store if store is not None else {}  # store file name -> SHA-256
+        self.store_stat = store_stat if store_stat is not None else {}  # store file name -> its status then
+        self.seen = seen if seen is not None else {}  # input path -> sha256, stat, at
+        self.checksum = checksum
 
     @classmethod
     def read(cls, folder: Path) -> _Manifest | None:
@@ -303,8 +306,7 @@ def file_status(path: Path) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
 
 
-@dataclass(frozen=True)
-class Seen:
+class Seen(NamedTuple):
     """An input's SHA-256 with the status its file had when hashed, and when that was (ns since 1970)."""
 
     sha256: str
@@ -391,8 +393,7 @@ def report_key(parts: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(parts)).encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
-class Derivation:
+class Derivation(NamedTuple):
     """How the derived graph is made, handed to the cache by its caller (the cache knows no rules).
 
     ``inputs`` are the files the derivation reads besides the graph (the rule files): when one of them
@@ -464,6 +465,8 @@ def _remove(path: Path) -> None:
     if path.is_symlink() or path.is_file():
         path.unlink()
     elif path.is_dir():
+        import shutil  # here: only a rebuild or an update removes folders
+
         shutil.rmtree(path)
     elif path.exists():
         path.unlink()
