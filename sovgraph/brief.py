@@ -90,11 +90,11 @@ def printed_query(
 
 
 def _table_width(fmt: str) -> int | None:
-    """The width a table is laid out to (:func:`sovgraph.output.terminal_width`, as
+    """The width a table is laid out to (:func:`sovgraph.sparql.table.terminal_width`, as
     :func:`sovgraph.sparql.results.to_table` reads it); other formats do not depend on it."""
     if fmt != "table":
         return None
-    from sovgraph.output import terminal_width
+    from sovgraph.sparql.table import terminal_width
 
     return terminal_width()
 

@@ -33,24 +33,6 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 LABEL_SUFFIX = "_label"
 
 
-def terminal_width(fallback: int = 120) -> int:
-    """The width tables are laid out to: ``COLUMNS`` if set, else the terminal's, else ``fallback`` (what
-    ``shutil.get_terminal_size`` gives, without importing shutil on every command's path)."""
-    import os
-    import sys
-
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns if columns > 0 else fallback
-
-
 def with_labels(result: Result) -> Result:
     """The result with a ``<column>_label`` column after each column holding an IRI (empty where an IRI has
     no label); a column of that name that exists already is left as it is."""

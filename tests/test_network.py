@@ -115,7 +115,7 @@ def test_unknown_view_parameter_and_bad_rows_are_refused(world: sovgraph.Knowled
         network.project_view(world, as_of="yesterday")
     view = read_query(world.project.queries_dir / "views" / "people.rq", "people")
     literal = view.text.replace("sov:organisation ?target", 'sov:organisation ?o . BIND("x" AS ?target)')
-    broken = type(view)(**{**view.__dict__, "text": literal})
+    broken = view._replace(text=literal)
     with pytest.raises(QueryError, match=r"row 1: \?target is .*not an IRI"):
         network._rows(world, broken, {"as_of": "2023-01-01"})
 

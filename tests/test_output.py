@@ -60,7 +60,7 @@ def test_the_table_width_is_shutils(columns: str | None, monkeypatch: pytest.Mon
     """terminal_width() gives what shutil.get_terminal_size() gives (it exists to avoid importing shutil)."""
     import shutil
 
-    from sovgraph.output import terminal_width
+    from sovgraph.sparql.table import terminal_width
 
     if columns is None:
         monkeypatch.delenv("COLUMNS", raising=False)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sovgraph.errors import UnsupportedFormatError
 from sovgraph.namespaces import shorten
-from sovgraph.sparql.table import render
+from sovgraph.sparql.table import render, terminal_width
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -158,8 +158,6 @@ def to_table(result: Result, max_width: int | None = None) -> str:
     When the columns cannot all get a readable width, each row is printed as a block of ``column: value``
     lines instead.
     """
-    from sovgraph.output import terminal_width
-
     width = max_width or terminal_width()
     cells = [[c.text() if c else "" for c in row.values()] for row in result.rows]
     count = f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})"

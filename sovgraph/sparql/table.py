@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
-import shutil
-import textwrap
 from collections.abc import Sequence
+
+
+def terminal_width(fallback: int = 120) -> int:
+    """The width tables are laid out to: ``COLUMNS`` if set, else the terminal's, else ``fallback`` (what
+    ``shutil.get_terminal_size`` gives, without importing shutil on every command's path)."""
+    import os
+    import sys
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else fallback
 
 
 def render(headers: Sequence[str], rows: Sequence[Sequence[object]], max_width: int | None = None) -> str:
     """Render rows under headers; columns share the terminal width and long cells wrap."""
-    total = max_width or shutil.get_terminal_size((120, 24)).columns
+    import textwrap
+
+    total = max_width or terminal_width()
     cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in row] for row in rows]
     natural = [
         max(len(line) for r in cells for line in (r[i].splitlines() or [""])) for i in range(len(headers))
