@@ -200,7 +200,9 @@ def scaling_lines(prepared: dict[str, Any], outcomes: list[Any]) -> list[str]:
         "",
         "The exponent k in time ∝ triples^k between consecutive sizes (1 linear, 0 flat, 2 quadratic); "
         f"**superlinear** above {SUPERLINEAR}, *flat* below {FLAT}; not judged when the larger size took "
-        f"under {NOISE_FLOOR * 1000:.0f} ms. `benchmarks/README.md` explains the superlinear ones.",
+        f"under {NOISE_FLOOR * 1000:.0f} ms. In brackets, the same exponent for the rows (or triples, nodes) "
+        "the operation returns: an answer that grows faster than the graph costs more than linear time. "
+        "`benchmarks/README.md` explains the superlinear ones.",
         "",
         "| operation | " + " | ".join(f"{a} → {b}" for a, b in pairs) + " |",
         "|---|" + "---|" * len(pairs),
@@ -218,6 +220,9 @@ def scaling_lines(prepared: dict[str, Any], outcomes: list[Any]) -> list[str]:
                 text = f"**{text} superlinear**"
             elif large.median >= NOISE_FLOOR and k < FLAT:
                 text = f"*{text} flat*"
+            if small.rows and large.rows and small.rows != large.rows:  # the answer's own growth beside it
+                answer = growth(small.rows, large.rows, prepared[a]["triples"], prepared[b]["triples"])
+                text += f" (rows {answer:.2f})"
             cells.append(text)
         if any(c != "-" for c in cells):
             lines.append(f"| {op.removeprefix('query:')} | " + " | ".join(cells) + " |")

@@ -22,9 +22,11 @@ def report() -> ModuleType:
     return module
 
 
-def _outcome(size: str, op: str, seconds: float, status: str = "ok") -> SimpleNamespace:
+def _outcome(
+    size: str, op: str, seconds: float, status: str = "ok", rows: int | None = None
+) -> SimpleNamespace:
     return SimpleNamespace(
-        size=size, op=op, engine="sovgraph", status=status, median=seconds, times=[seconds]
+        size=size, op=op, engine="sovgraph", status=status, median=seconds, times=[seconds], rows=rows
     )
 
 
@@ -43,6 +45,8 @@ def test_superlinear_and_flat_operations_are_named_and_fast_ones_not_judged(repo
         *(_outcome(s, "query:quadratic", t) for s, t in (("10k", 0.01), ("100k", 1.0), ("1m", 100.0))),
         *(_outcome(s, "query:scoped", t) for s, t in (("10k", 0.06), ("100k", 0.06), ("1m", 0.07))),
         *(_outcome(s, "query:tiny", t) for s, t in (("10k", 0.00001), ("100k", 0.001), ("1m", 0.04))),
+        _outcome("10k", "query:answer", 0.1, rows=100),
+        _outcome("100k", "query:answer", 10.0, rows=10_000),
         _outcome("10k", "query:capped", 1.0),
         _outcome("100k", "query:capped", 60.0, status="cap"),
     ]
@@ -54,4 +58,5 @@ def test_superlinear_and_flat_operations_are_named_and_fast_ones_not_judged(repo
     assert table["scoped"] == "| scoped | *0.00 flat* | *0.07 flat* |"
     assert "superlinear" not in table["tiny"] and "2.00" in table["tiny"]  # under the noise floor
     assert "capped" not in table  # no pair measured at both sizes
+    assert "**2.00 superlinear** (rows 2.00)" in table["answer"]  # its answer grows as fast
     assert report.scaling_lines({"10k": {"triples": 10_000}}, outcomes[:1]) == []
