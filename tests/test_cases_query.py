@@ -8,11 +8,11 @@ cases' history and every status, and give the same rows (GROUP_CONCAT cells comp
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pyoxigraph
 import pytest
+from rows import multiset
 
 import sovgraph
 from sovgraph.namespaces import PREFIXES
@@ -69,23 +69,6 @@ def _add_appeals(kg: sovgraph.KnowledgeGraph) -> None:
             )
 
 
-def _rows(
-    kg: sovgraph.KnowledgeGraph, text: str, params: dict[str, pyoxigraph.Term]
-) -> Counter[tuple[str, ...]]:
-    found: Counter[tuple[str, ...]] = Counter()
-    answer = kg.select(text, params)
-    for solution in answer:
-        cells = []
-        for variable in answer.variables:
-            term = solution[variable]
-            if isinstance(term, pyoxigraph.Literal) and " ; " in term.value:
-                cells.append(" ; ".join(sorted(term.value.split(" ; "))))
-            else:
-                cells.append("" if term is None else str(term))
-        found[tuple(cells)] += 1
-    return found
-
-
 def _compare(kg: sovgraph.KnowledgeGraph) -> tuple[int, set[str]]:
     before = BEFORE.read_text(encoding="utf-8")
     now = (kg.project.queries_dir / "cases.rq").read_text(encoding="utf-8")
@@ -95,8 +78,8 @@ def _compare(kg: sovgraph.KnowledgeGraph) -> tuple[int, set[str]]:
             params: dict[str, pyoxigraph.Term] = {"as_of": pyoxigraph.Literal(day, datatype=XSD_DATE)}
             if state is not None:
                 params["state"] = pyoxigraph.Literal(state)
-            expected = _rows(kg, before, params)
-            assert _rows(kg, now, params) == expected, (day, state)
+            expected = multiset(kg, before, params)
+            assert multiset(kg, now, params) == expected, (day, state)
             rows += sum(expected.values())
             if state is None:
                 statuses |= {row[7] for row in expected}

@@ -10,11 +10,11 @@ measured by ``make bench``, not here.
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pyoxigraph
 import pytest
+from rows import multiset
 
 import sovgraph
 from sovgraph.tools import synth
@@ -40,24 +40,6 @@ def synthetic(root: Path, tmp_path_factory: pytest.TempPathFactory) -> sovgraph.
     return sovgraph.load(root, files=[*sorted((root / "ontology").glob("*.ttl")), path])
 
 
-def _rows(
-    kg: sovgraph.KnowledgeGraph, text: str, params: dict[str, pyoxigraph.Term]
-) -> Counter[tuple[str, ...]]:
-    """The rows as a multiset of tuples of N-Triples cells, the parts of " ; "-joined literals sorted."""
-    found: Counter[tuple[str, ...]] = Counter()
-    answer = kg.select(text, params)
-    for solution in answer:
-        cells = []
-        for variable in answer.variables:
-            term = solution[variable]
-            if isinstance(term, pyoxigraph.Literal) and " ; " in term.value:
-                cells.append(" ; ".join(sorted(term.value.split(" ; "))))
-            else:
-                cells.append("" if term is None else str(term))
-        found[tuple(cells)] += 1
-    return found
-
-
 def _sample(kg: sovgraph.KnowledgeGraph, query: str, every: int) -> list[pyoxigraph.NamedNode]:
     return [r["e"] for i, r in enumerate(kg.select(query)) if i % every == 0]
 
@@ -77,8 +59,8 @@ def _compare(
             params: dict[str, pyoxigraph.Term] = {param: entity}
             if day is not None:
                 params["as_of"] = pyoxigraph.Literal(day, datatype=XSD_DATE)
-            expected = _rows(kg, before, params)
-            assert _rows(kg, now, params) == expected, (name, entity.value, day)
+            expected = multiset(kg, before, params)
+            assert multiset(kg, now, params) == expected, (name, entity.value, day)
             compared += len(expected)
     return compared
 
@@ -158,8 +140,8 @@ def _compare_variant(
                 param: entity,
                 "as_of": pyoxigraph.Literal(day, datatype=XSD_DATE),
             }
-            expected = _rows(kg, query.text, params)
-            assert _rows(kg, variant.text, params) == expected, (name, param, entity.value, day)
+            expected = multiset(kg, query.text, params)
+            assert multiset(kg, variant.text, params) == expected, (name, param, entity.value, day)
             compared += len(expected)
     return compared
 
