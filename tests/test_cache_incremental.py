@@ -124,14 +124,19 @@ def test_random_one_file_edits_give_the_graph_a_load_from_the_files_gives(
     assert any("derived graph recomputed: rule" in s for s in said), said
 
 
-def test_a_change_no_rule_reads_keeps_the_derived_graph(project: Path, tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    sovgraph.load(project, cache=cache)
+def _comment_small_file(project: Path) -> None:
+    """Give the small file's first node a comment: a change no rule reads."""
     small = project / "data" / "small.nt"
     node = small.read_text(encoding="utf-8").split(" ", 1)[0]
     small.write_text(
         small.read_text(encoding="utf-8") + f'{node} <http://www.w3.org/2000/01/rdf-schema#comment> "x" .\n'
     )
+
+
+def test_a_change_no_rule_reads_keeps_the_derived_graph(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    _comment_small_file(project)
     assert "derived graph kept: no rule reads what changed" in _check(project, cache)
 
 
@@ -155,11 +160,7 @@ def test_a_node_declared_in_a_subclass_of_the_data_recomputes(project: Path, tmp
 def test_a_changed_rule_recomputes_whatever_changed_in_the_files(project: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     sovgraph.load(project, cache=cache)
-    small = project / "data" / "small.nt"
-    node = small.read_text(encoding="utf-8").split(" ", 1)[0]
-    small.write_text(
-        small.read_text(encoding="utf-8") + f'{node} <http://www.w3.org/2000/01/rdf-schema#comment> "x" .\n'
-    )
+    _comment_small_file(project)
     rule = project / "queries" / "rules" / "40-exposure.rq"
     rule.write_text(rule.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     said = _check(project, cache)
