@@ -172,3 +172,24 @@ def test_a_malformed_variant_line_names_file_and_line(tmp_path: Path, line: str,
     with pytest.raises(QueryError) as caught:
         read_query(_query(tmp_path, _MAIN.replace("#+ variant (who): q@who.rq", line)), "q")
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("#+ walk (nobody): chain", "q.rq:3: walk chain: nobody is not a parameter of the query"),
+        ("#+ walk ( , ): chain", "q.rq:3: walk chain names no parameter between its parentheses"),
+        ("#+ walk: chain", "q.rq:3: a walk reads"),
+        ("#+ walk (who): chain.py", "q.rq:3: a walk reads"),
+        ("#+ walk (who): ../chain", "q.rq:3: a walk reads"),
+        (
+            "#+ walk (who): no_such_walk",
+            "q.rq:3: walk no_such_walk: there is no module sovgraph/sparql/walks/",
+        ),
+    ],
+)
+def test_a_malformed_walk_line_names_file_and_line(tmp_path: Path, line: str, message: str) -> None:
+    (tmp_path / "q@who.rq").write_text(_VARIANT, encoding="utf-8")
+    with pytest.raises(QueryError) as caught:
+        read_query(_query(tmp_path, _MAIN.replace("#+ variant (who): q@who.rq", line)), "q")
+    assert message in str(caught.value)

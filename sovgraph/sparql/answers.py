@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from sovgraph.sparql.library import QueryFile
     from sovgraph.sparql.results import Result
 
-_CODE = ("sparql", "store/backend.py", "graph.py", "namespaces.py", "brief.py", "output.py")
+_CODE = ("sparql", "sparql/walks", "store/backend.py", "graph.py", "namespaces.py", "brief.py", "output.py")
 """What computes an answer or writes it (below the package folder): a change to any of it changes every
 key."""
 

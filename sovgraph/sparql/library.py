@@ -24,6 +24,13 @@ The variant's file sits next to the query, is named ``NAME@PARAMS.rq`` and is no
 library lists only ``NAME``); its header declares the same parameters and the same columns as the query's,
 which :func:`read_query` checks. :meth:`QueryFile.text_for` picks the text for the parameters bound: the
 first variant, in header order, whose parameters are all bound, else the query's own text.
+
+A query may also name a **walk**: the same question answered by index lookups in the embedded store, used
+there instead of any text when all the parameters it names are bound (see :mod:`sovgraph.sparql.walks`)::
+
+    #+ walk (entity): chain
+
+names ``sovgraph/sparql/walks/chain.py``, which must exist. A remote endpoint always runs a text.
 """
 
 from __future__ import annotations
@@ -77,6 +84,7 @@ class QueryFile(NamedTuple):
     columns: tuple[tuple[str, str], ...] = ()
     extra: Mapping[str, str] = MappingProxyType({})  # the header's other lines (read-only)
     variants: tuple[Variant, ...] = ()
+    walks: tuple[Walk, ...] = ()
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -91,6 +99,12 @@ class QueryFile(NamedTuple):
         given = set(bound)
         return next((v.query for v in self.variants if v.when <= given), self)
 
+    def walk_for(self, bound: Iterable[str]) -> str | None:
+        """The module (under :mod:`sovgraph.sparql.walks`) that answers for the parameters ``bound`` on the
+        embedded store: the first walk, in header order, whose parameters are all among them; else None."""
+        given = set(bound)
+        return next((w.module for w in self.walks if w.when <= given), None)
+
 
 class Variant(NamedTuple):
     """Another writing of a query, run when every parameter of ``when`` is bound (same rows and columns)."""
@@ -99,18 +113,38 @@ class Variant(NamedTuple):
     query: QueryFile
 
 
+class Walk(NamedTuple):
+    """The query answered by index lookups (module ``sovgraph.sparql.walks.<module>``) when every parameter
+    of ``when`` is bound, on the embedded store."""
+
+    when: frozenset[str]
+    module: str
+
+
+_WALKS = Path(__file__).resolve().parent / "walks"
+_MODULE = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
 def read_query(path: Path, name: str, label: str | None = None) -> QueryFile:
     """Parse a ``.rq`` file's header, and read the bound variants it names; errors name the file and line."""
     where = label or str(path)
     query, declared = _parse(path, name, where)
     if not declared:
         return query
-    variants = tuple(_variant(query, where, number, spec, value) for number, spec, value in declared)
-    return query._replace(variants=variants)
+    variants = tuple(
+        _variant(query, where, number, spec, value)
+        for number, key, spec, value in declared
+        if key == "variant"
+    )
+    walks = tuple(
+        _walk(query, where, number, spec, value) for number, key, spec, value in declared if key == "walk"
+    )
+    return query._replace(variants=variants, walks=walks)
 
 
-def _parse(path: Path, name: str, where: str) -> tuple[QueryFile, list[tuple[int, str | None, str]]]:
-    """The query of a file, and the variants its header declares (line, parameters, file), unread."""
+def _parse(path: Path, name: str, where: str) -> tuple[QueryFile, list[tuple[int, str, str | None, str]]]:
+    """The query of a file, and the variants and walks its header declares (line, key, parameters, file),
+    unread."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -118,10 +152,10 @@ def _parse(path: Path, name: str, where: str) -> tuple[QueryFile, list[tuple[int
     fields: dict[str, str] = {}
     params: list[Param] = []
     columns: list[tuple[str, str]] = []
-    declared: list[tuple[int, str | None, str]] = []
+    declared: list[tuple[int, str, str | None, str]] = []
     for number, key, pname, spec, value in _records(text, where):
-        if key == "variant":
-            declared.append((number, spec, value))
+        if key in ("variant", "walk"):
+            declared.append((number, key, spec, value))
         elif key == "param":
             params.append(_param(where, number, pname, spec, value))
         elif key == "column":
@@ -147,22 +181,17 @@ def _parse(path: Path, name: str, where: str) -> tuple[QueryFile, list[tuple[int
 
 def _variant(query: QueryFile, where: str, number: int, spec: str | None, value: str) -> Variant:
     """The variant declared at line ``number`` of ``query``'s header, read and checked against the query."""
-    when = frozenset(p.strip() for p in (spec or "").split(",") if p.strip())
-    if not when or not value.endswith(".rq") or "/" in value:
+    if not (spec or "").strip() or not value.endswith(".rq") or "/" in value:
         raise QueryError(
             f"{where}:{number}: a variant reads '#+ variant (PARAM[, PARAM...]): FILE.rq', the file next to "
             "the query."
         )
-    unknown = sorted(p for p in when if query.param(p) is None)
-    if unknown:
-        raise QueryError(
-            f"{where}:{number}: variant {value}: {', '.join(unknown)} is not a parameter of the query."
-        )
+    when = _when(query, where, number, spec, f"variant {value}")
     path = query.path.parent / value
     vlabel = str(Path(where).parent / value)
     variant, nested = _parse(path, query.name, vlabel)
     if nested:
-        raise QueryError(f"{vlabel}: a variant cannot declare variants of its own.")
+        raise QueryError(f"{vlabel}: a variant cannot declare variants or walks of its own.")
     expected, declares = [p.signature() for p in query.params], [p.signature() for p in variant.params]
     if declares != expected:
         raise QueryError(
@@ -176,6 +205,32 @@ def _variant(query: QueryFile, where: str, number: int, spec: str | None, value:
             f"order ({', '.join(expected)}); it gives ({', '.join(gives)})."
         )
     return Variant(when, variant)
+
+
+def _when(query: QueryFile, where: str, number: int, spec: str | None, what: str) -> frozenset[str]:
+    """The parameters a variant or walk declared at line ``number`` is for: each one of the query's."""
+    when = frozenset(p.strip() for p in (spec or "").split(",") if p.strip())
+    if not when:
+        raise QueryError(f"{where}:{number}: {what} names no parameter between its parentheses.")
+    unknown = sorted(p for p in when if query.param(p) is None)
+    if unknown:
+        raise QueryError(f"{where}:{number}: {what}: {', '.join(unknown)} is not a parameter of the query.")
+    return when
+
+
+def _walk(query: QueryFile, where: str, number: int, spec: str | None, value: str) -> Walk:
+    """The walk declared at line ``number`` of ``query``'s header; its module must exist."""
+    if not spec or not spec.strip() or not _MODULE.match(value):
+        raise QueryError(
+            f"{where}:{number}: a walk reads '#+ walk (PARAM[, PARAM...]): MODULE', a module of "
+            "sovgraph/sparql/walks/."
+        )
+    when = _when(query, where, number, spec, f"walk {value}")
+    if not (_WALKS / f"{value}.py").is_file():
+        raise QueryError(
+            f"{where}:{number}: walk {value}: there is no module sovgraph/sparql/walks/{value}.py."
+        )
+    return Walk(when, value)
 
 
 def _records(text: str, where: str) -> list[tuple[int, str, str | None, str | None, str]]:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import pyoxigraph
 
     from sovgraph.graph import KnowledgeGraph
+    from sovgraph.sparql.results import Term
 
 T = TypeVar("T")
 
@@ -37,18 +38,24 @@ def run(
     params: Mapping[str, object],
     lang: str = "en",
     resolve: Resolver | None = None,
+    *,
+    walk: bool = True,
 ) -> Result:
     """Evaluate a library query with its parameters and label the IRIs of the result in ``lang``.
 
     ``resolve`` turns the names given for IRI parameters into IRIs (``kg.run`` passes
     :func:`sovgraph.sparql.names.resolve`, so any name of an entity works and must name exactly one).
     The text run is the one :meth:`QueryFile.text_for` picks for the parameters bound (a bound variant, or the
-    query's own text).
+    query's own text); on the embedded store, a walk the query declares for them answers instead
+    (:mod:`sovgraph.sparql.walks`), unless ``walk`` is false.
     """
     import pyoxigraph
 
     bound = bindings(query, params, resolve)
     text = query.text_for(bound)
+    module = query.walk_for(bound) if walk and not kg.remote else None
+    if module is not None:
+        return sorted_lists(walked(kg, query, module, bound, lang), text)
     solutions = kg.query(text, bound)
     if not isinstance(solutions, pyoxigraph.QuerySolutions):
         raise QueryError(f"query {query.name}: only SELECT queries can be run as library queries.")
@@ -98,12 +105,36 @@ def run_named(
     return kg.run(name, given, lang=lang)
 
 
+def walked(
+    kg: KnowledgeGraph, query: QueryFile, module: str, bound: Mapping[str, Term], lang: str = "en"
+) -> Result:
+    """The rows of ``query`` given by its walk ``module`` (:mod:`sovgraph.sparql.walks`), IRIs labelled in
+    ``lang``."""
+    import importlib
+
+    walk = importlib.import_module(f"sovgraph.sparql.walks.{module}").walk
+    columns = [c for c, _ in query.columns]
+    raw = [list(row) for row in walk(kg.store, bound)]
+    for row in raw:
+        if len(row) != len(columns):
+            raise QueryError(
+                f"query {query.name}: walk {module} gave a row of {len(row)} cells for the query's "
+                f"{len(columns)} columns."
+            )
+    return _labelled(kg, columns, raw, lang)
+
+
 def label_result(kg: KnowledgeGraph, solutions: pyoxigraph.QuerySolutions, lang: str = "en") -> Result:
     """The rows of a SELECT answer as a :class:`Result`, each IRI with its label in ``lang``."""
-    import pyoxigraph
-
     columns = [v.value for v in solutions.variables]
     raw = [[solution[c] for c in columns] for solution in solutions]
+    return _labelled(kg, columns, raw, lang)
+
+
+def _labelled(kg: KnowledgeGraph, columns: list[str], raw: list[list[Term | None]], lang: str) -> Result:
+    """Rows of terms as a :class:`Result`, each IRI with its label in ``lang``."""
+    import pyoxigraph
+
     labels = label_terms(kg, (t for row in raw for t in row if isinstance(t, pyoxigraph.NamedNode)), lang)
     rows = [
         {
