@@ -97,14 +97,25 @@ def meta(settings: dict[str, Any], prepared: dict[str, dict[str, Any]], elapsed:
     }
 
 
+def _partial(only: Any) -> str:
+    """What a partial run (``run.py --only``) measured, said beside its settings; nothing for a full run."""
+    if not only:
+        return ""
+    names = ", ".join(f"`{o}`" for o in only)
+    return (
+        f" **A partial run**: only the operations whose names start with {names} (the other targets are "
+        "not measured here; `latest.md` holds the last full run)."
+    )
+
+
 def _short(iri: str | None) -> str | None:
     return iri.replace("https://w3id.org/sovgraph/id/", "sg:") if iri else None
 
 
-def write(folder: Path, info: dict[str, Any], outcomes: list[Any]) -> str:
-    """Write ``latest.md`` and ``latest.json`` in ``folder``; returns the markdown."""
+def write(folder: Path, info: dict[str, Any], outcomes: list[Any], name: str = "latest") -> str:
+    """Write ``NAME.md`` and ``NAME.json`` (``latest`` by default) in ``folder``; returns the markdown."""
     text = markdown(info, outcomes)
-    (folder / "latest.md").write_text(text, encoding="utf-8")
+    (folder / f"{name}.md").write_text(text, encoding="utf-8")
     data = {
         "meta": info,
         "targets": targets(outcomes),
@@ -123,7 +134,7 @@ def write(folder: Path, info: dict[str, Any], outcomes: list[Any]) -> str:
             for o in outcomes
         ],
     }
-    (folder / "latest.json").write_text(
+    (folder / f"{name}.json").write_text(
         json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return text
@@ -141,7 +152,7 @@ def markdown(info: dict[str, Any], outcomes: list[Any]) -> str:
         f"Settings: seed {info['settings']['seed']}, up to {info['settings']['repeats']} repeats per "
         f"operation (fewer when slow), cap {info['settings']['cap']:.0f} s per query or view, "
         f"{info['settings']['heavy_cap']:.0f} s per load or validation. Times are medians; each engine runs "
-        "in its own fresh process; peak RSS is that process's.",
+        "in its own fresh process; peak RSS is that process's." + _partial(info["settings"].get("only")),
         "",
         "## Targets",
         "",

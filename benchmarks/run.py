@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import queue
+import re
 import signal
 import statistics
 import subprocess
@@ -55,6 +56,12 @@ class Settings:
     heavy_cap: float  # per load, derivation, validation
     quick: bool
     rdflib: bool
+    only: tuple[str, ...] | None = None  # the starts of the operations' names to run (None: all)
+    out: str = "latest"  # the results files' name
+
+    def wants(self, op: str) -> bool:
+        """Whether the operation named ``op`` is part of this run."""
+        return self.only is None or any(op.startswith(start) for start in self.only)
 
 
 @dataclass
@@ -83,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     outcomes: list[Outcome] = []
     prepared: dict[str, dict[str, Any]] = {}
     started = time.time()
-    outcomes += _measure_cli()
+    if settings.only is None:
+        outcomes += _measure_cli()
     text = ""
     for triples in settings.sizes:
         size = report.size_name(triples)
@@ -93,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         outcomes += _measure_size(size, triples, files, params, settings, outcomes)
         # written after each size: a run stopped during a larger size keeps what the smaller ones measured
         meta = report.meta(settings.__dict__, prepared, time.time() - started)
-        text = report.write(RESULTS, meta, outcomes)
+        text = report.write(RESULTS, meta, outcomes, settings.out)
     print(text)
     return 0
 
@@ -110,7 +118,20 @@ def _settings(argv: list[str] | None) -> Settings:
     parser.add_argument("--cap", type=float, default=None, help="seconds per query (default 120; quick 10)")
     parser.add_argument("--heavy-cap", type=float, default=None, help="seconds per load or validation (600)")
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib out")
+    parser.add_argument(
+        "--only",
+        default=None,
+        help="comma-separated operations to run, each the start of an operation's name (for example "
+        "'query:chain,query:who-hosts-what@platform'); a partial run, which needs --out",
+    )
+    parser.add_argument(
+        "--out", default="latest", help="name of the results files in benchmarks/results/ (default latest)"
+    )
     args = parser.parse_args(argv)
+    if args.only is not None and args.out == "latest":
+        parser.error("--only measures part of the benchmark: name its results with --out (not latest)")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", args.out):
+        parser.error(f"--out {args.out!r}: a file name made of letters, digits, '.', '_' and '-'")
     from sovgraph.cli.synth import size
 
     sizes = [size(s) for s in (args.sizes or ("10k" if args.quick else "10k,100k,1m")).split(",")]
@@ -125,6 +146,8 @@ def _settings(argv: list[str] | None) -> Settings:
         heavy_cap=args.heavy_cap or (40.0 if args.quick else 600.0),
         quick=args.quick,
         rdflib=not args.no_rdflib,
+        only=tuple(o.strip() for o in args.only.split(",") if o.strip()) if args.only is not None else None,
+        out=args.out,
     )
 
 
@@ -211,10 +234,12 @@ def _measure_size(
     turtle = [*ontology, str(files[2])]
     for op, given in (("load", data), ("load (Turtle)", turtle)):
         for engine, family in loaders:
-            out.append(_load(size, triples, op, engine, family, given, {}, s, history))
+            if s.wants(op):
+                out.append(_load(size, triples, op, engine, family, given, {}, s, history))
     extra = {"derive": "current", "rules": str(ROOT / "queries" / "rules")}
-    out.append(_load(size, triples, "load + rules", "sovgraph", "sovgraph", data, extra, s, history))
-    queries = _queries(params, s.quick)
+    if s.wants("load + rules"):
+        out.append(_load(size, triples, "load + rules", "sovgraph", "sovgraph", data, extra, s, history))
+    queries = [q for q in _queries(params, s.quick) if s.wants(f"query:{q[0]}")]
     for engine in ENGINES:
         if engine == "rdflib" and not s.rdflib:
             continue
@@ -222,12 +247,15 @@ def _measure_size(
             {"id": f"query:{op}", "kind": "query", "query": name, "file": path, "params": given}
             for op, name, path, given in queries
         ]
-        out += _run_ops(size, triples, engine, derived, ops, s.cap, s, history)
+        if ops:
+            out += _run_ops(size, triples, engine, derived, ops, s.cap, s, history)
     validate = [
         {"id": "validate (SHACL)", "kind": "validate"},
         {"id": "validate (SHACL, pySHACL baseline)", "kind": "validate", "engine": "pyshacl"},
     ]
-    out += _run_ops(size, triples, "sovgraph", data, validate, s.heavy_cap, s, history)
+    validate = [v for v in validate if s.wants(v["id"])]
+    if validate:
+        out += _run_ops(size, triples, "sovgraph", data, validate, s.heavy_cap, s, history)
     views = [
         {"id": "network projection", "kind": "network", "as_of": DAYS["2024"], "cap": s.heavy_cap},
         {
@@ -238,9 +266,14 @@ def _measure_size(
             "nodes": 1000,
         },
     ]
-    out += _run_ops(size, triples, "sovgraph", derived, views, s.cap, s, history)
-    out += _run_ops(size, triples, "sovgraph", derived, _site_ops(s), s.heavy_cap, s, history)
-    out += _measure_one_file(size, files[0], s, history)
+    views = views if any(s.wants(str(v["id"])) for v in views) else []  # the view draws the projection
+    if views:
+        out += _run_ops(size, triples, "sovgraph", derived, views, s.cap, s, history)
+    site = [v for v in _site_ops(s) if s.wants(str(v["id"]))]
+    if site:
+        out += _run_ops(size, triples, "sovgraph", derived, site, s.heavy_cap, s, history)
+    if s.wants("one-file change"):
+        out += _measure_one_file(size, files[0], s, history)
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import sys
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 
@@ -60,3 +61,47 @@ def test_superlinear_and_flat_operations_are_named_and_fast_ones_not_judged(repo
     assert "capped" not in table  # no pair measured at both sizes
     assert "**2.00 superlinear** (rows 2.00)" in table["answer"]  # its answer grows as fast
     assert report.scaling_lines({"10k": {"triples": 10_000}}, outcomes[:1]) == []
+
+
+@pytest.fixture(scope="module")
+def runner() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_run", REPORT.parent / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_partial_run_measures_the_operations_named_and_writes_its_own_results(runner: ModuleType) -> None:
+    settings = runner._settings(["--only", "query:chain, query:who-hosts-what@platform", "--out", "walks"])
+    assert settings.only == ("query:chain", "query:who-hosts-what@platform") and settings.out == "walks"
+    assert settings.wants("query:chain@2024") and settings.wants("query:who-hosts-what@platform")
+    assert not settings.wants("query:who-hosts-what@2024") and not settings.wants("load")
+    everything = runner._settings([])
+    assert everything.out == "latest" and everything.wants("load") and everything.wants("validate (SHACL)")
+
+
+@pytest.mark.parametrize(
+    "argv", [["--only", "query:chain"], ["--only", "query:chain", "--out", "../latest"], ["--out", ""]]
+)
+def test_a_partial_run_never_overwrites_the_full_results(runner: ModuleType, argv: list[str]) -> None:
+    with pytest.raises(SystemExit):
+        runner._settings(argv)
+
+
+def test_the_report_of_a_partial_run_says_so(report: ModuleType) -> None:
+    info = {
+        "date": "2026-11-30",
+        "python": "3.11",
+        "machine": "Linux x86_64, 2 cores",
+        "versions": {},
+        "settings": {"seed": 0, "repeats": 5, "cap": 60.0, "heavy_cap": 300.0, "only": ["query:chain"]},
+        "sizes": {},
+        "elapsed_seconds": 60.0,
+    }
+    assert "**A partial run**: only the operations whose names start with `query:chain`" in report.markdown(
+        info, []
+    )
+    info["settings"]["only"] = None
+    assert "partial run" not in report.markdown(info, [])
