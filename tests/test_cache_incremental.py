@@ -17,6 +17,7 @@ import pytest
 
 import sovgraph
 from sovgraph.sparql.delta import affecting, reads, rule_reads
+from sovgraph.sparql.rules import DERIVED_GRAPH
 from sovgraph.tools import synth
 
 SOV = "https://w3id.org/sovgraph/ontology#"
@@ -227,8 +228,8 @@ def test_an_update_killed_after_writing_the_derived_difference_is_rebuilt(
     small.write_text(small.read_text(encoding="utf-8") + declared, encoding="utf-8")
     real = module.derive_into
 
-    def killed(store: object, derive: object) -> None:
-        real(store, derive)  # type: ignore[arg-type]
+    def killed(store: object, derive: object, **given: object) -> None:
+        real(store, derive, **given)  # type: ignore[arg-type]
         raise _Crash
 
     monkeypatch.setattr(module, "derive_into", killed)
@@ -241,3 +242,82 @@ def test_an_update_killed_after_writing_the_derived_difference_is_rebuilt(
     assert kg.cache_state is not None and kg.cache_state.rebuilt
     assert kg.cache_state.repaired == "an update did not finish"
     assert _lines(kg) == _lines(sovgraph.load(project))
+
+
+def _move_a_date(small: Path) -> None:
+    """Move the first full date of ``small`` by a year (the in-force rule reads it: the rules run again)."""
+    text = small.read_text(encoding="utf-8")
+    moved = re.sub(r'"(\d{4})-(\d\d-\d\d)"', lambda m: f'"{int(m.group(1)) + 1}-{m.group(2)}"', text, count=1)
+    assert moved != text, "the small file has a full date to move"
+    small.write_text(moved, encoding="utf-8")
+
+
+def test_the_copy_the_rules_run_on_is_made_from_the_files_and_the_kept_derived_graph(
+    project: Path, tmp_path: Path
+) -> None:
+    from sovgraph.store import cache as module
+
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    kept = (cache / module.DERIVED_NT).read_bytes()
+    assert kept and kept.count(b"\n") > 100, "the derived graph is kept beside the store"
+    _move_a_date(project / "data" / "small.nt")
+    assert "derived graph recomputed" in _check(project, cache)
+    import pyoxigraph
+
+    derived = pyoxigraph.NamedNode(DERIVED_GRAPH)
+    fresh = sovgraph.load(project).store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=derived)
+    assert set((cache / module.DERIVED_NT).read_bytes().splitlines()) == set(fresh.splitlines())
+
+
+@pytest.mark.parametrize("damage", ["garbage", "stale", "missing"])
+def test_a_kept_derived_graph_that_is_not_the_store_s_is_not_trusted(
+    project: Path, tmp_path: Path, damage: str
+) -> None:
+    """The kept N-Triples only spare reading the derived graph back from the store: when they do not have the
+    SHA-256 the manifest records, the update reads the store, and the result is still exactly a load's."""
+    from sovgraph.store import cache as module
+
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    kept = cache / module.DERIVED_NT
+    if damage == "garbage":
+        kept.write_bytes(b"<urn:x:s> <urn:x:p> <urn:x:o> .\n")
+    elif damage == "stale":  # a plausible graph, one derived triple short
+        kept.write_bytes(b"\n".join(kept.read_bytes().splitlines()[1:]) + b"\n")
+    else:
+        kept.unlink()
+    _move_a_date(project / "data" / "small.nt")
+    assert "derived graph recomputed" in _check(project, cache)
+
+
+def test_files_with_a_byte_order_mark_or_several_graphs_are_copied_as_the_store_holds_them(
+    project: Path, tmp_path: Path
+) -> None:
+    """A file with a BOM is loaded without it; a dataset file (TriG), whose graphs the loader folds into the
+    file's own, is copied from the store; both give a load's graph after an update."""
+    data = project / "data"
+    big = (data / "big.nt").read_text(encoding="utf-8").splitlines()
+    (data / "big.nt").write_text("\n".join(big[200:]) + "\n", encoding="utf-8")
+    (data / "bom.nt").write_bytes(b"\xef\xbb\xbf" + ("\n".join(big[:100]) + "\n").encode("utf-8"))
+    named = "\n".join(big[100:200])
+    (data / "more.trig").write_text(f"<{EX}g> {{\n{named}\n}}\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    _move_a_date(data / "small.nt")
+    assert "derived graph recomputed" in _check(project, cache)
+
+
+def test_a_file_changed_since_it_was_hashed_is_not_read_into_the_copy(tmp_path: Path) -> None:
+    from sovgraph.store.cache import _file_at
+
+    path = tmp_path / "f.nt"
+    path.write_bytes(b"\xef\xbb\xbf<urn:x:s> <urn:x:p> <urn:x:o> .\n")
+    import hashlib
+
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert _file_at(path, sha) == b"<urn:x:s> <urn:x:p> <urn:x:o> .\n"
+    path.write_bytes(b"<urn:x:s> <urn:x:p> <urn:x:other> .\n")
+    assert _file_at(path, sha) is None
+    path.unlink()
+    assert _file_at(path, sha) is None

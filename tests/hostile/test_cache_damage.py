@@ -16,7 +16,7 @@ import pytest
 import sovgraph
 from sovgraph.cli import main
 from sovgraph.errors import CacheRefused, CacheWarning
-from sovgraph.store.cache import DIRTY, MANIFEST, TAG
+from sovgraph.store.cache import DERIVED_NT, DIRTY, MANIFEST, TAG
 
 Capture = pytest.CaptureFixture[str]
 
@@ -85,7 +85,7 @@ def test_a_new_cache_carries_the_marker_and_only_its_own_files(project: Path, tm
     cache = tmp_path / "cache"
     sovgraph.load(project, cache=cache)
     assert (cache / TAG).read_text(encoding="utf-8").startswith("Signature: 8a477f597d28d172789f06886806bc55")
-    assert {p.name for p in cache.iterdir()} <= {TAG, MANIFEST, "store", "lock"}
+    assert {p.name for p in cache.iterdir()} <= {TAG, MANIFEST, DERIVED_NT, "store", "lock"}
     (cache / "notes.txt").write_text("mine", encoding="utf-8")
     (cache / "store").joinpath("000001.sst").write_bytes(b"damage")  # forces a rebuild
     kg = sovgraph.load(project, cache=cache)
