@@ -28,7 +28,7 @@ import datetime
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pyoxigraph as ox
 
@@ -91,13 +91,19 @@ _PLAIN_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 class _Graph:
-    """The union of the store's graphs, read by lookups remembered for one walk (triples found in several
-    graphs counted once)."""
+    """The union of the store's graphs, read by lookups remembered for one walk (a triple found in several
+    graphs counts once).
+
+    A lookup costs about as much as decoding a triple it finds, so the walk looks up one property at a
+    time (a node's whole description holds more triples than the walk reads), and tests a type by looking
+    up that one triple.
+    """
 
     def __init__(self, store: ox.Store) -> None:
         self._store = store
         self._objects: dict[tuple[Term, ox.NamedNode], list[Term]] = {}
         self._subjects: dict[tuple[ox.NamedNode, Term], list[Term]] = {}
+        self._triples: dict[tuple[Term, ox.NamedNode, Term], bool] = {}
 
     def objects(self, subject: Term, predicate: ox.NamedNode) -> list[Term]:
         if isinstance(subject, ox.Literal):
@@ -118,7 +124,19 @@ class _Graph:
         return found
 
     def has(self, subject: Term, predicate: ox.NamedNode, obj: Term) -> bool:
-        return obj in self.objects(subject, predicate)
+        known = self._objects.get((subject, predicate))
+        if known is not None:
+            return obj in known
+        key = (subject, predicate, obj)
+        found = self._triples.get(key)
+        if found is None:
+            quads = (
+                ()
+                if isinstance(subject, ox.Literal)
+                else self._store.quads_for_pattern(subject, predicate, obj, None)
+            )
+            found = self._triples[key] = next(iter(quads), None) is not None
+        return found
 
     def mentions(self, node: Term) -> bool:
         """Whether the node is a subject or an object of the graph (where a zero-length path starts)."""
@@ -157,6 +175,7 @@ def _plain_date(term: ox.Literal) -> datetime.date | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def _less_or_equal(a: Term, b: Term) -> bool | None:
     """``a <= b`` in SPARQL: None when the values cannot be compared (an error)."""
     if a == b:
@@ -343,6 +362,12 @@ def _text(term: Term) -> str | None:
     return term.value if isinstance(term, ox.NamedNode | ox.Literal) else None
 
 
+def _first_text(*terms: Term | None) -> str | None:
+    """``COALESCE(STR(a), STR(b), ...)``: None where every one is unbound or an error."""
+    texts = (_text(t) for t in terms if t is not None)
+    return next((t for t in texts if t is not None), None)
+
+
 def _source_texts(graph: _Graph, premise: Term) -> list[str | None]:
     """``COALESCE(STR(?url), STR(?citation), STR(?src))`` for each source of the premise (and each of its
     URLs and citations); None where every one is an error, or for a premise with no source."""
@@ -350,10 +375,19 @@ def _source_texts(graph: _Graph, premise: Term) -> list[str | None]:
     for src in _or_unbound(graph.objects(premise, SOURCE)):
         cited = NONE if src is None else src
         for url in _or_unbound(graph.objects(cited, URL)):
-            for citation in _or_unbound(graph.objects(cited, CITATION)):
-                candidates = (_text(t) for t in (url, citation, src) if t is not None)
-                texts.append(next((t for t in candidates if t is not None), None))
+            if _first_text(url) is not None:  # then every citation gives the URL: no need to read them
+                texts.append(_first_text(url))
+                continue
+            texts.extend(
+                _first_text(citation, src) for citation in _or_unbound(graph.objects(cited, CITATION))
+            )
     return texts
+
+
+@dataclass(frozen=True)
+class _Premise:
+    texts: list[str | None]  # its sources
+    rank: int
 
 
 @dataclass(frozen=True)
@@ -362,16 +396,20 @@ class _Basis:
     period: Term | None
 
 
-def _basis(graph: _Graph, evidence: Term, as_of: Term) -> _Basis:
-    """The sources and the period of a hop, from its premises that name a source (or none)."""
-    premises = [p for p in _derived_from(graph, evidence) if graph.objects(p, SOURCE)] or [NONE]
-    texts = [t for p in premises for t in _source_texts(graph, p)]
+def _basis(graph: _Graph, evidence: Term, as_of: Term, known: dict[Term, _Premise]) -> _Basis:
+    """The sources and the period of a hop, from its premises that name a source (or none); ``known``
+    remembers the premises already read."""
+    premises = []
+    for node in [p for p in _derived_from(graph, evidence) if graph.objects(p, SOURCE)] or [NONE]:
+        if node not in known:
+            known[node] = _Premise(_source_texts(graph, node), _rank(graph, node, as_of))
+        premises.append(known[node])
+    texts = [t for p in premises for t in p.texts]
     # Oxigraph's GROUP_CONCAT is unbound when one of its values is.
     sources = None
     if all(t is not None for t in texts):
         sources = ox.Literal(SEPARATOR.join(dict.fromkeys(t for t in texts if t is not None)))
-    worst = max(_rank(graph, p, as_of) for p in premises)
-    period = PERIODS.get(worst)
+    period = PERIODS.get(max(p.rank for p in premises))
     return _Basis(sources, None if period is None else ox.Literal(period))
 
 
@@ -413,6 +451,7 @@ def walk(store: ox.Store, params: Mapping[str, Term]) -> list[Row]:
     """The rows of ``queries/chain.rq`` for ``params["entity"]`` on ``params["as_of"]``."""
     entity, as_of = params["entity"], params["as_of"]
     graph = _Graph(store)
+    hops: dict[Term, list[_Hop]] = {}  # a member may be reached by several paths
     groups: dict[Group, _Hop] = {}  # every path to a group gives the same row: it counts once
     for base, base_depth, span1 in _bases(graph, entity):
         if not _in_force(graph, span1, as_of):
@@ -421,13 +460,16 @@ def walk(store: ox.Store, params: Mapping[str, Term]) -> list[Row]:
             if not _in_force(graph, span2, as_of):
                 continue
             depth = _depth(base_depth, above_depth)
-            for hop in _hops(graph, member):
+            if member not in hops:
+                hops[member] = _hops(graph, member)
+            for hop in hops[member]:
                 groups.update(dict.fromkeys(_groups(graph, depth, member, hop, as_of), hop))
     bases: dict[Term, _Basis] = {}
+    premises: dict[Term, _Premise] = {}
     rows: list[tuple[tuple[object, ...], Row]] = []
     for group, hop in groups.items():
         if hop.evidence not in bases:
-            bases[hop.evidence] = _basis(graph, hop.evidence, as_of)
+            bases[hop.evidence] = _basis(graph, hop.evidence, as_of, premises)
         basis = bases[hop.evidence]
         order_by = (_sort_key(group[0]), hop.order, _sort_key(group[1]), _sort_key(hop.to))
         rows.append((order_by, (*group, basis.sources, basis.period)))
