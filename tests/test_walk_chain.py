@@ -126,11 +126,14 @@ def test_the_walk_gives_the_rows_of_chain_at_scale(synthetic: sovgraph.Knowledge
 # - Sub is controlled by Parent (a subsidiary) and by Minority through a mere shareholding (no control);
 # - the Law reaches Parent by incorporation, hence Sub through control: a derived reach whose premises
 #   (the reach and the control link) name the sources;
-# - the Platform 2 is hosted with end dates that cannot all be compared with a day (a string, a date-time,
-#   a date with a time zone);
+# - the Platform 2 is hosted with start and end dates that cannot all be compared with a day (a string, a
+#   date-time, a date with a time zone), and is observed in 2024 (a year: observed on any day of it);
+# - the Platform 3 is hosted by a sourced relation that is derived (not a basis: no period);
+# - C0 is controlled by C1, C1 by C2... up to C11 (depths 0 to 10, ordered as numbers).
 # - the Body uses a service of Parent (named by the service only), cited by a source with no URL or
 #   citation (a blank node: STR() of it is an error, which leaves the sources empty).
-EDGE = """
+EDGE = (
+    """
 @prefix sov: <https://w3id.org/sovgraph/ontology#> .
 @prefix kind: <https://w3id.org/sovgraph/kind/> .
 @prefix sg: <https://w3id.org/sovgraph/id/> .
@@ -162,11 +165,25 @@ sg:t-hosting a sov:Hosting ; sov:hosted sg:t-platform ; sov:provider sg:t-sub ; 
     sov:confidence kind:verified-in-source ; dcterms:source sg:t-src-url .
 sg:t-platform-2 a sov:Platform .
 sg:t-hosting-2 a sov:Hosting ; sov:hosted sg:t-platform-2 ; sov:provider sg:t-sub ;
+    sov:inForceFrom "sometime" , "2030-06-01"^^xsd:date ;
     sov:inForceUntil "someday" , "2016-06-01T00:00:00"^^xsd:dateTime , "2020-01-01Z"^^xsd:date ;
-    dcterms:source sg:t-src-cite .
+    sov:observedOn "2024"^^xsd:gYear ; dcterms:source sg:t-src-cite .
+sg:t-platform-3 a sov:Platform .
+sg:t-hosting-3 a sov:Hosting , sov:Derived ; sov:hosted sg:t-platform-3 ; sov:provider sg:t-sub ;
+    dcterms:source sg:t-src-url .
 sg:t-body a sov:PublicBody .
+sg:t-c0 a sov:Company .
+"""
+    + "".join(
+        f"sg:t-c{i + 1} a sov:Company . sg:t-link-{i} a sov:Control ; sov:controlled sg:t-c{i} ;"
+        f" sov:controller sg:t-c{i + 1} ; sov:controlKind kind:subsidiary ;"
+        f" sov:confidence kind:verified-in-source .\n"
+        for i in range(11)
+    )
+    + """
 sg:t-use a sov:ServiceUse ; sov:user sg:t-body ; sov:service sg:t-service ; dcterms:source [ a sov:Source ] .
 """
+)
 EDGE_DAYS = (*DAYS, "2019-03-01")
 
 
@@ -186,8 +203,9 @@ def _hops(rows: list[tuple[object, ...]], start: str, relation: str) -> list[tup
 
 
 def test_the_walk_gives_the_rows_of_chain_in_subtle_cases(edge: sovgraph.KnowledgeGraph) -> None:
-    entities = [_node(n) for n in ("t-platform", "t-platform-2", "t-body", "t-sub", "t-parent", "t-land")]
-    assert _compare(edge, [*entities, ABSENT], EDGE_DAYS) > 40
+    names = ("t-platform", "t-platform-2", "t-platform-3", "t-body", "t-sub", "t-parent", "t-land", "t-c0")
+    assert _compare(edge, [*map(_node, names), ABSENT], EDGE_DAYS) > 100
+    assert pyoxigraph.Literal(10) in [r[0] for r in _walk(edge, _node("t-c0"), "2024-06-01")]
 
 
 def test_a_hop_with_two_start_dates_in_force_gives_two_rows(edge: sovgraph.KnowledgeGraph) -> None:
@@ -223,15 +241,30 @@ def test_a_premise_observed_on_another_day_is_observed_only(edge: sovgraph.Knowl
     assert periods("2019-03-01") == {pyoxigraph.Literal("observed")}
 
 
+def test_a_premise_observed_in_a_year_is_observed_on_its_days(edge: sovgraph.KnowledgeGraph) -> None:
+    def periods(day: str) -> set[object]:
+        return {r[10] for r in _hops(_walk(edge, _node("t-platform-2"), day), "t-platform-2", "hosted by")}
+
+    assert periods("2024-06-01") == {pyoxigraph.Literal("observed")}
+    assert periods("2020-01-01") == {pyoxigraph.Literal("observed-only")}
+
+
+def test_a_hop_with_no_sourced_relation_behind_it_has_no_period(edge: sovgraph.KnowledgeGraph) -> None:
+    (hosted,) = _hops(_walk(edge, _node("t-platform-3"), "2024-06-01"), "t-platform-3", "hosted by")
+    assert hosted[9] == pyoxigraph.Literal("https://example.org/t-url")
+    assert hosted[10] is None  # the query's 1 / 0: a derived node is not a basis
+
+
 def test_dates_that_cannot_be_compared_keep_a_hop_in_force(edge: sovgraph.KnowledgeGraph) -> None:
-    def ends(day: str) -> set[str]:
+    def dates(day: str, column: int) -> set[str]:
         rows = _hops(_walk(edge, _node("t-platform-2"), day), "t-platform-2", "hosted by")
-        return {r[7].value for r in rows if isinstance(r[7], pyoxigraph.Literal)}
+        return {r[column].value for r in rows if isinstance(r[column], pyoxigraph.Literal)}
 
     # A string and a date-time are never comparable with a day; a date with a time zone is, except within
     # 14 hours of it.
-    assert ends("2024-06-01") == {"someday", "2016-06-01T00:00:00"}
-    assert ends("2020-01-01") == {"someday", "2016-06-01T00:00:00", "2020-01-01Z"}
+    assert dates("2024-06-01", 6) == {"sometime"}
+    assert dates("2024-06-01", 7) == {"someday", "2016-06-01T00:00:00"}
+    assert dates("2020-01-01", 7) == {"someday", "2016-06-01T00:00:00", "2020-01-01Z"}
 
 
 def test_a_source_with_no_text_leaves_the_sources_empty(edge: sovgraph.KnowledgeGraph) -> None:

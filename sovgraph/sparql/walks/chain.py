@@ -138,12 +138,6 @@ class _Graph:
             found = self._triples[key] = next(iter(quads), None) is not None
         return found
 
-    def mentions(self, node: Term) -> bool:
-        """Whether the node is a subject or an object of the graph (where a zero-length path starts)."""
-        if not isinstance(node, ox.Literal) and next(self._store.quads_for_pattern(node, None, None), None):
-            return True
-        return next(self._store.quads_for_pattern(None, None, node), None) is not None
-
 
 # Values the query compares and adds.
 
@@ -232,10 +226,11 @@ def _providers(graph: _Graph, node: Term) -> list[Term]:
 
 
 def _zero_or_one_none(graph: _Graph, node: Term) -> list[Term]:
-    """``?node <urn:sovgraph:none>? ?x``: the node itself if the graph mentions it (as Oxigraph evaluates a
-    zero-length path from a bound node), and whatever it links to by <urn:sovgraph:none>."""
-    found = [node] if graph.mentions(node) else []
-    return list(dict.fromkeys([*found, *graph.objects(node, NONE)]))
+    """``?node <urn:sovgraph:none>? ?x``: the node itself, and whatever it links to by <urn:sovgraph:none>.
+
+    (Oxigraph matches the node itself only if the graph mentions it; the walk need not ask, since a node the
+    graph does not mention has no hop.)"""
+    return list(dict.fromkeys([node, *graph.objects(node, NONE)]))
 
 
 def _bases(graph: _Graph, entity: Term) -> list[tuple[Term, int, Term]]:
