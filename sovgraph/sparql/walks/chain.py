@@ -94,9 +94,9 @@ class _Graph:
     """The union of the store's graphs, read by lookups remembered for one walk (a triple found in several
     graphs counts once).
 
-    A lookup costs about as much as decoding a triple it finds, so the walk looks up one property at a
-    time (a node's whole description holds more triples than the walk reads), and tests a type by looking
-    up that one triple.
+    On the on-disk store a lookup costs about as much as each triple it decodes (some microseconds each).
+    A node's whole description holds more triples than the walk reads, so the walk looks up one property at
+    a time, and tests a type by looking up that one triple.
     """
 
     def __init__(self, store: ox.Store) -> None:
