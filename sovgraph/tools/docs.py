@@ -39,6 +39,13 @@ def queries_markdown(queries: Mapping[str, QueryFile], rules: Sequence[QueryFile
         "text rarely suits both a listing and one entity in Oxigraph 0.5 (see `benchmarks/README.md`,",
         '"Query shapes that do not scale"). Variants are not queries of their own and are not listed below.',
         "",
+        "**Walks.** A query may also name a walk, `#+ walk (PARAM[, PARAM...]): MODULE`: the same question",
+        "answered for one entity by index lookups in the embedded store (`sovgraph/sparql/walks/MODULE.py`),",
+        "used there instead of any text when those parameters are bound, because Oxigraph 0.5 spends more",
+        "planning and evaluating the text than the few lookups the answer needs. The text stays the",
+        "definition of the question: a remote endpoint runs it, and the tests hold each walk to the text's",
+        "rows for many entities and days on the invented world, the curated graph and a synthetic graph.",
+        "",
         "| query | what it answers |",
         "|---|---|",
     ]
@@ -50,6 +57,13 @@ def queries_markdown(queries: Mapping[str, QueryFile], rules: Sequence[QueryFile
         for variant in query.variants:
             given = ", ".join(f"`{p}`" for p in sorted(variant.when))
             lines += [f"Bound variant: `{variant.query.path.name}`, run when {given} is given.", ""]
+        for walk in query.walks:
+            given = ", ".join(f"`{p}`" for p in sorted(walk.when))
+            lines += [
+                f"Walk: `sovgraph/sparql/walks/{walk.module}.py`, run on the embedded store when {given} is "
+                "given.",
+                "",
+            ]
         if query.params:
             lines += ["| parameter | type | default | meaning |", "|---|---|---|---|"]
             for p in query.params:
