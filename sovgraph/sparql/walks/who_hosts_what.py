@@ -157,7 +157,7 @@ def _scratch() -> pyoxigraph.Store:
     return pyoxigraph.Store()
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)
 def _evaluate(expression: str, *values: Term) -> Cell:
     """The value of a SPARQL expression over ``?v0``, ``?v1``... bound to ``values`` (``None``: an error)."""
     names = " ".join(f"?v{i}" for i in range(len(values)))
@@ -171,7 +171,7 @@ def _evaluate(expression: str, *values: Term) -> Cell:
     return None
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)
 def _is_valid_day(text: str) -> bool:
     """Whether ``text`` is a day ``YYYY-MM-DD`` (no time zone) of the calendar, from year 1."""
     if _PLAIN_DATE.fullmatch(text) is None:
