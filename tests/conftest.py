@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from worlds import world_files
 
 import sovgraph
 
@@ -32,11 +33,6 @@ def fixtures() -> Path:
 def kg() -> sovgraph.KnowledgeGraph:
     """The shipped ontology and curated data (do not modify it in tests)."""
     return sovgraph.load(ROOT)
-
-
-def world_files(*extra: Path) -> list[Path]:
-    """The ontology files, the invented world of ``tests/fixtures/queries/world.ttl``, then ``extra``."""
-    return [*sorted((ROOT / "ontology").glob("*.ttl")), FIXTURES / "queries" / "world.ttl", *extra]
 
 
 @pytest.fixture(scope="session")

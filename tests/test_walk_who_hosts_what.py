@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from conftest import world_files
+from worlds import world_files
 
 import sovgraph
 from sovgraph.namespaces import PREFIXES
