@@ -283,8 +283,25 @@ def _derivation(project: Project) -> Derivation:
 
         return affecting(rule_reads(rules(project.rules_dir, project.root), folder), changed, store)
 
+    def update(
+        store: pyoxigraph.Store,
+        changed: list[pyoxigraph.Triple] | None,
+        kept: bytes | None,
+        folder: Path | None,
+    ) -> bytes:
+        from sovgraph.sparql.delta import rule_reads
+        from sovgraph.sparql.incremental import rederive
+        from sovgraph.sparql.library import rules
+
+        shipped = rules(project.rules_dir, project.root)
+        return rederive(store, shipped, lambda: rule_reads(shipped, folder), changed, kept)[1]
+
     return Derivation(
-        inputs=rule_files(project.rules_dir), apply=apply, graph=GRAPH + "derived", affects=affects
+        inputs=rule_files(project.rules_dir),
+        apply=apply,
+        graph=GRAPH + "derived",
+        affects=affects,
+        update=update,
     )
 
 
