@@ -288,13 +288,14 @@ def _derivation(project: Project) -> Derivation:
         changed: list[pyoxigraph.Triple] | None,
         kept: bytes | None,
         folder: Path | None,
-    ) -> bytes:
+    ) -> tuple[bytes, tuple[set[bytes], set[bytes]] | None]:
         from sovgraph.sparql.delta import rule_reads
         from sovgraph.sparql.incremental import rederive
         from sovgraph.sparql.library import rules
 
         shipped = rules(project.rules_dir, project.root)
-        return rederive(store, shipped, lambda: rule_reads(shipped, folder), changed, kept)[1]
+        _, text, difference = rederive(store, shipped, lambda: rule_reads(shipped, folder), changed, kept)
+        return text, difference
 
     return Derivation(
         inputs=rule_files(project.rules_dir),

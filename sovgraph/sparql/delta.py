@@ -14,19 +14,20 @@ callers may keep :func:`reads` as JSON (:meth:`Reads.as_json`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sovgraph.namespaces import PREFIXES
+from sovgraph.sparql.focus import Plan, is_type, plan_of
 
 if TYPE_CHECKING:
     import pyoxigraph
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 SUBCLASS = PREFIXES["rdfs"] + "subClassOf"
-_READS_VERSION = "2"  # what a kept file of reads holds (2: with the guarded predicates)
+_READS_VERSION = "3"  # what a kept file of reads holds (2: with the guarded predicates; 3: focus plans)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Reads:
     anything: bool = False
     any_type: bool = False
     guarded: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    focus: Plan | None = None  # how to run the rule for the nodes a change reaches (sovgraph.sparql.focus)
     """Predicates the rule reads only of typed subjects: every pattern with that predicate has a variable
     subject that the rule also requires to be of one of these classes (``?c a sov:Control``), in the same
     solution. A triple of such a predicate whose subject has none of them (nor a subclass) is not read."""
@@ -51,6 +53,7 @@ class Reads:
             "anything": self.anything,
             "any_type": self.any_type,
             "guarded": {p: sorted(c) for p, c in sorted(self.guarded.items())},
+            "focus": None if self.focus is None else self.focus.as_json(),
         }
 
     @classmethod
@@ -62,6 +65,7 @@ class Reads:
             bool(data["anything"]),
             bool(data["any_type"]),
             {str(p): frozenset(map(str, c)) for p, c in dict(data["guarded"]).items()},
+            None if data["focus"] is None else Plan.from_json(data["focus"]),
         )
 
 
@@ -83,7 +87,13 @@ def reads(name: str, text: str) -> Reads:
         if p != RDF_TYPE and all(use is not None for use in uses)
     }
     return Reads(
-        name, frozenset(found.predicates), frozenset(found.classes), found.anything, found.any_type, guarded
+        name,
+        frozenset(found.predicates),
+        frozenset(found.classes),
+        found.anything,
+        found.any_type,
+        guarded,
+        plan_of(query, text),
     )
 
 
@@ -190,26 +200,9 @@ def _typed(triples: Sequence[tuple[Any, ...]]) -> Guards:
 
     typed: dict[str, frozenset[str]] = {}
     for subject, predicate, obj in triples:
-        if isinstance(subject, Variable) and isinstance(obj, URIRef) and _is_type(predicate):
+        if isinstance(subject, Variable) and isinstance(obj, URIRef) and is_type(predicate):
             typed.setdefault(str(subject), frozenset({str(obj)}))
     return typed
-
-
-def _is_type(predicate: object) -> bool:
-    """Whether a predicate is ``rdf:type`` or ``rdf:type/rdfs:subClassOf*``."""
-    from rdflib import URIRef
-    from rdflib.paths import MulPath, SequencePath
-
-    if predicate == URIRef(RDF_TYPE):
-        return True
-    return (
-        isinstance(predicate, SequencePath)
-        and len(predicate.args) == 2
-        and predicate.args[0] == URIRef(RDF_TYPE)
-        and isinstance(predicate.args[1], MulPath)
-        and predicate.args[1].path == URIRef(SUBCLASS)
-        and predicate.args[1].mod == "*"
-    )
 
 
 def _pattern(triple: tuple[Any, ...], found: _Found, guards: Guards) -> None:
@@ -300,19 +293,20 @@ def rule_affected(rule: Reads, changed: Sequence[pyoxigraph.Triple], look: Looku
 class Lookup:
     """The classes of nodes and the superclasses of classes in a store after a change (``changed``: the
     triples removed or added), each asked once. A subject's classes are those the store gives it, those the
-    change gave or took from it, and those of ``also`` (type triples that may hold as well: what the rules
-    derived before the change): its classes before the change and after, all of them."""
+    change gave or took from it, and those ``also`` gives it (classes that may hold as well: those the rules
+    derived before the change; ``None``: not known): its classes before the change and after, all of them."""
 
     def __init__(
         self,
         store: pyoxigraph.Store,
         changed: Sequence[pyoxigraph.Triple],
-        also: Iterable[pyoxigraph.Triple] = (),
+        also: Callable[[Any], Iterable[Any] | None] | None = None,
     ) -> None:
         self.store = store
+        self.also = also
         self.hierarchy_changed = any(t.predicate.value == SUBCLASS for t in changed)
         self._changed_types: dict[str, set[Any]] = {}
-        for t in [*changed, *also]:
+        for t in changed:
             if t.predicate.value == RDF_TYPE:
                 self._changed_types.setdefault(str(t.subject), set()).add(t.object)
         self._superclasses: dict[str, set[str] | None] = {}
@@ -348,6 +342,10 @@ class Lookup:
             return None
         rdf_type = pyoxigraph.NamedNode(RDF_TYPE)
         stated = {q.object for q in self.store.quads_for_pattern(node, rdf_type, None, None)}
+        also = self.also(node) if self.also is not None else ()
+        if also is None:
+            return None
+        stated.update(also)
         found: set[str] = set()
         for cls in stated | self._changed_types.get(str(node), set()):
             known = self.superclasses(cls)

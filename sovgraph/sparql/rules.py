@@ -60,10 +60,11 @@ def materialise(
 
 
 def apply_rule(
-    store: pyoxigraph.Store, rule: QueryFile, graph: pyoxigraph.NamedNode
+    store: pyoxigraph.Store, rule: QueryFile, graph: pyoxigraph.NamedNode, text: str | None = None
 ) -> tuple[RuleRun, set[bytes]]:
     """Add the rule's description and conclusions to ``graph`` (once, or to a fixpoint for a recursive
-    rule); return what it derived and its output, as N-Triples lines (the description included)."""
+    rule); return what it derived and its output, as N-Triples lines (the description included). ``text``,
+    when given, is run instead of the rule's own (the rule restricted to some solutions)."""
     import pyoxigraph
 
     nt = pyoxigraph.RdfFormat.N_TRIPLES
@@ -77,7 +78,8 @@ def apply_rule(
     while not converged and rounds < MAX_ROUNDS:
         rounds += 1
         try:
-            triples = store.query(rule.text, prefixes=PREFIXES, use_default_graph_as_union=True)
+            query = rule.text if text is None else text
+            triples = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
         except (SyntaxError, RuntimeError, ValueError) as exc:
             raise QueryError(f"{rule.path}: rule {rule.name} cannot run: {exc}.") from None
         if not isinstance(triples, pyoxigraph.QueryTriples):

@@ -413,6 +413,10 @@ def report_key(parts: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(parts)).encode("utf-8")).hexdigest()
 
 
+Updated = tuple[bytes, tuple[set[bytes], set[bytes]] | None]
+"""What :attr:`Derivation.update` returns."""
+
+
 class Derivation(NamedTuple):
     """How the derived graph is made, handed to the cache by its caller (the cache knows no rules).
 
@@ -431,12 +435,14 @@ class Derivation(NamedTuple):
     a folder where it may keep what it learns, why the derived graph may change, or ``None`` when it cannot:
     the derived graph is then kept as it is."""
     update: (
-        Callable[[pyoxigraph.Store, list[pyoxigraph.Triple] | None, bytes | None, Path | None], bytes] | None
+        Callable[[pyoxigraph.Store, list[pyoxigraph.Triple] | None, bytes | None, Path | None], Updated]
+        | None
     ) = None
     """Used instead of ``apply`` when given: given an in-memory store of the files' graphs, the triples of
     the files removed or added since the derived graph was made (``None``: not known), the text it returned
     then (``None``: not kept), and a folder where it may keep what it learns, make ``graph`` and return the
-    text to keep: the derived graph in N-Triples (comment lines allowed)."""
+    text to keep (the derived graph in N-Triples, comment lines allowed) and, when it knows it, how the
+    graph differs from the one the text it was given holds: the N-Triples lines gone, and those added."""
 
 
 def claim(folder: Path, project: Project | None = None) -> None:
@@ -820,8 +826,9 @@ def derive_into(
         old = (
             store.dump(format=nt, from_graph=target) if store.contains_named_graph(target) else None
         ) or b""
+    difference = None
     if derive.update is not None:
-        new = derive.update(work, changes, before, folder)  # replaces the derived graph
+        new, difference = derive.update(work, changes, before, folder)  # replaces the derived graph
     else:
         derive.apply(work)  # replaces the derived graph
         new = work.dump(format=nt, from_graph=target) or b""
@@ -831,16 +838,20 @@ def derive_into(
         store.add_graph(target)
         store.load(new, format=nt, to_graph=target)
         return work, None  # its blank nodes' labels are the copy's: not comparable with the next copy's
-    new_lines, old_lines = _triple_lines(new), _triple_lines(old)
-    kept = old_lines & new_lines
-    if old_lines and not kept:  # nothing in common (a rebuild, new rules): cheaper to drop it whole
-        store.remove_graph(target)
+    if difference is not None and before is not None:  # the derivation knows what differs from ``before``
+        gone_lines, added_lines = difference
     else:
-        gone = b"\n".join(old_lines - kept)
-        for triple in pyoxigraph.parse(gone, format=nt) if gone else ():
-            store.remove(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, target))
+        new_lines, old_lines = _triple_lines(new), _triple_lines(old)
+        kept = old_lines & new_lines
+        gone_lines, added_lines = old_lines - kept, new_lines - kept
+        if old_lines and not kept:  # nothing in common (a rebuild, new rules): cheaper to drop it whole
+            store.remove_graph(target)
+            gone_lines = set()
+    gone = b"\n".join(gone_lines)
+    for triple in pyoxigraph.parse(gone, format=nt) if gone else ():
+        store.remove(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, target))
     store.add_graph(target)
-    added = b"\n".join(new_lines - kept)
+    added = b"\n".join(added_lines)
     if added:
         store.load(added, format=nt, to_graph=target)
     return work, new
@@ -882,7 +893,9 @@ def _work_copy(
         if data is None:
             work.load(store.dump(format=nt, from_graph=node) or b"", format=nt, to_graph=node)
         else:
-            work.load(data, format=syntax, base_iri=graph, to_graph=node)
+            # the very bytes the store was loaded from, parsed then with every check: read leniently
+            # (no check of every IRI again, a third faster), they give the same triples
+            work.load(data, format=syntax, base_iri=graph, to_graph=node, lenient=True)
     return work
 
 
