@@ -96,6 +96,11 @@ class QueryError(SovgraphError):
     """A SPARQL query is not valid, or a query's parameters are wrong."""
 
 
+class UnfollowedPatternError(QueryError):
+    """A part of a rule that :mod:`sovgraph.sparql.focus` does not follow (never shown: the rule is then
+    derived whole after a change)."""
+
+
 class UnknownNameError(QueryError):
     """A name given for an entity matches no entity of the graph; the message lists the closest names."""
 

@@ -283,8 +283,26 @@ def _derivation(project: Project) -> Derivation:
 
         return affecting(rule_reads(rules(project.rules_dir, project.root), folder), changed, store)
 
+    def update(
+        store: pyoxigraph.Store,
+        changed: list[pyoxigraph.Triple] | None,
+        kept: bytes | None,
+        folder: Path | None,
+    ) -> tuple[bytes, tuple[set[bytes], set[bytes]] | None]:
+        from sovgraph.sparql.delta import rule_reads
+        from sovgraph.sparql.incremental import rederive
+        from sovgraph.sparql.library import rules
+
+        shipped = rules(project.rules_dir, project.root)
+        _, text, difference = rederive(store, shipped, lambda: rule_reads(shipped, folder), changed, kept)
+        return text, difference
+
     return Derivation(
-        inputs=rule_files(project.rules_dir), apply=apply, graph=GRAPH + "derived", affects=affects
+        inputs=rule_files(project.rules_dir),
+        apply=apply,
+        graph=GRAPH + "derived",
+        affects=affects,
+        update=update,
     )
 
 

@@ -267,7 +267,8 @@ def test_the_copy_the_rules_run_on_is_made_from_the_files_and_the_kept_derived_g
 
     derived = pyoxigraph.NamedNode(DERIVED_GRAPH)
     fresh = sovgraph.load(project).store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=derived)
-    assert set((cache / module.DERIVED_NT).read_bytes().splitlines()) == set(fresh.splitlines())
+    kept_lines = {line for line in (cache / module.DERIVED_NT).read_bytes().splitlines() if line[:1] != b"#"}
+    assert kept_lines == set(fresh.splitlines())
 
 
 @pytest.mark.parametrize("damage", ["garbage", "stale", "missing"])

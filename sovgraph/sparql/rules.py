@@ -35,8 +35,13 @@ class RuleRun:
     rounds: int
 
 
-def materialise(store: pyoxigraph.Store, rules: Sequence[QueryFile]) -> list[RuleRun]:
-    """Replace the derived graph by what ``rules`` derive from the store's other graphs."""
+def materialise(
+    store: pyoxigraph.Store, rules: Sequence[QueryFile], outputs: dict[str, set[bytes]] | None = None
+) -> list[RuleRun]:
+    """Replace the derived graph by what ``rules`` derive from the store's other graphs.
+
+    ``outputs``, when given, receives what each rule put in the derived graph (its description and every
+    triple its query constructed, new or not), as N-Triples lines, by rule name."""
     import pyoxigraph
 
     graph = pyoxigraph.NamedNode(DERIVED_GRAPH)
@@ -47,38 +52,55 @@ def materialise(store: pyoxigraph.Store, rules: Sequence[QueryFile]) -> list[Rul
 
     runs = []
     for rule in steps(rules, "deriving", unit="rule"):
-        store.extend(_describe(rule, graph))
-        recursive = is_recursive(rule)
-        size = _size(store, graph)
-        total = rounds = 0
-        converged = False
-        while not converged and rounds < MAX_ROUNDS:
-            rounds += 1
-            try:
-                triples = store.query(rule.text, prefixes=PREFIXES, use_default_graph_as_union=True)
-            except (SyntaxError, RuntimeError, ValueError) as exc:
-                raise QueryError(f"{rule.path}: rule {rule.name} cannot run: {exc}.") from None
-            if not isinstance(triples, pyoxigraph.QueryTriples):
-                raise QueryError(f"{rule.path}: rule {rule.name} must be a CONSTRUCT query.")
-            # Adding a quad the store holds is a no-op: the graph's growth is the number of new facts,
-            # without a membership test per derived quad. The triples go through N-Triples inside
-            # pyoxigraph (no Python object per quad: 5 times faster at 100k triples).
-            store.load(
-                pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES),
-                format=pyoxigraph.RdfFormat.N_TRIPLES,
-                to_graph=graph,
-            )
-            grown = _size(store, graph)
-            total += grown - size
-            converged = grown == size or not recursive
-            size = grown
-        if not converged:
-            raise QueryError(
-                f"{rule.path}: rule {rule.name} still derives new facts after {MAX_ROUNDS} rounds; "
-                "it probably mints a new node at every round (use deterministic IRIs)."
-            )
-        runs.append(RuleRun(rule.name, total, rounds))
+        run, lines = apply_rule(store, rule, graph)
+        runs.append(run)
+        if outputs is not None:
+            outputs[rule.name] = lines
     return runs
+
+
+def apply_rule(
+    store: pyoxigraph.Store, rule: QueryFile, graph: pyoxigraph.NamedNode, text: str | None = None
+) -> tuple[RuleRun, set[bytes]]:
+    """Add the rule's description and conclusions to ``graph`` (once, or to a fixpoint for a recursive
+    rule); return what it derived and its output, as N-Triples lines (the description included). ``text``,
+    when given, is run instead of the rule's own (the rule restricted to some solutions)."""
+    import pyoxigraph
+
+    nt = pyoxigraph.RdfFormat.N_TRIPLES
+    described = _describe(rule, graph)
+    store.extend(described)
+    lines = set((pyoxigraph.serialize((q.triple for q in described), format=nt) or b"").splitlines())
+    recursive = is_recursive(rule)
+    size = _size(store, graph)
+    total = rounds = 0
+    converged = False
+    while not converged and rounds < MAX_ROUNDS:
+        rounds += 1
+        try:
+            query = rule.text if text is None else text
+            triples = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except (SyntaxError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"{rule.path}: rule {rule.name} cannot run: {exc}.") from None
+        if not isinstance(triples, pyoxigraph.QueryTriples):
+            raise QueryError(f"{rule.path}: rule {rule.name} must be a CONSTRUCT query.")
+        # Adding a quad the store holds is a no-op: the graph's growth is the number of new facts,
+        # without a membership test per derived quad. The triples go through N-Triples inside
+        # pyoxigraph (no Python object per quad: 5 times faster at 100k triples).
+        data = pyoxigraph.serialize(triples, format=nt) or b""
+        store.load(data, format=nt, to_graph=graph)
+        lines.update(data.splitlines())
+        grown = _size(store, graph)
+        total += grown - size
+        converged = grown == size or not recursive
+        size = grown
+    if not converged:
+        raise QueryError(
+            f"{rule.path}: rule {rule.name} still derives new facts after {MAX_ROUNDS} rounds; "
+            "it probably mints a new node at every round (use deterministic IRIs)."
+        )
+    lines.discard(b"")
+    return RuleRun(rule.name, total, rounds), lines
 
 
 def is_recursive(rule: QueryFile) -> bool:

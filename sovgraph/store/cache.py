@@ -413,6 +413,10 @@ def report_key(parts: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(parts)).encode("utf-8")).hexdigest()
 
 
+Updated = tuple[bytes, tuple[set[bytes], set[bytes]] | None]
+"""What :attr:`Derivation.update` returns."""
+
+
 class Derivation(NamedTuple):
     """How the derived graph is made, handed to the cache by its caller (the cache knows no rules).
 
@@ -430,6 +434,15 @@ class Derivation(NamedTuple):
     """Given the store after a change to the files (the rules unchanged), the triples removed or added, and
     a folder where it may keep what it learns, why the derived graph may change, or ``None`` when it cannot:
     the derived graph is then kept as it is."""
+    update: (
+        Callable[[pyoxigraph.Store, list[pyoxigraph.Triple] | None, bytes | None, Path | None], Updated]
+        | None
+    ) = None
+    """Used instead of ``apply`` when given: given an in-memory store of the files' graphs, the triples of
+    the files removed or added since the derived graph was made (``None``: not known), the text it returned
+    then (``None``: not kept), and a folder where it may keep what it learns, make ``graph`` and return the
+    text to keep (the derived graph in N-Triples, comment lines allowed) and, when it knows it, how the
+    graph differs from the one the text it was given holds: the N-Triples lines gone, and those added."""
 
 
 def claim(folder: Path, project: Project | None = None) -> None:
@@ -716,6 +729,7 @@ def _open_or_update(
             if store.contains_named_graph(graph):
                 store.remove_graph(graph)
         why = "derived graph recomputed" if derive else None
+        changes = None  # the files' triples removed or added, when the rules and derived graph are kept
         if derive and derive.affects and rules_kept and (changed or removed):
             changes = _changes(before, _dumps(store, list(before)))
             reason = derive.affects(store, changes, folder)
@@ -730,7 +744,15 @@ def _open_or_update(
                 given = {info.graph: data.data for info, data in parsed}
                 before_nt = _kept_derived(folder, manifest.derived_nt)
                 manifest.derived_nt = None  # until the new one is written
-                work, written = derive_into(store, derive, sources=sources, given=given, before=before_nt)
+                work, written = derive_into(
+                    store,
+                    derive,
+                    sources=sources,
+                    given=given,
+                    before=before_nt,
+                    changes=changes,
+                    folder=folder,
+                )
                 if written is not None:
                     manifest.derived_nt = _keep_derived(folder, written)
             manifest.derived = derived_key
@@ -771,6 +793,8 @@ def derive_into(
     sources: Sequence[tuple[str, Path, str]] | None = None,
     given: Mapping[str, bytes] | None = None,
     before: bytes | None = None,
+    changes: list[pyoxigraph.Triple] | None = None,
+    folder: Path | None = None,
 ) -> tuple[pyoxigraph.Store | None, bytes | None]:
     """Apply ``derive`` to the on-disk ``store``; return the in-memory store it was computed in (the same
     graphs as the on-disk store once this returns) and the derived graph written, in N-Triples; or
@@ -785,7 +809,9 @@ def derive_into(
     its N-Triples as the last update wrote them, else read from the store) is written: after a change to one
     file, a few triples instead of the whole derived graph. The derived graph on disk is then exactly the
     one computed (their N-Triples lines are compared as sets; a graph holding blank nodes, whose labels
-    differ between copies, is replaced whole).
+    differ between copies, is replaced whole). With ``derive.update``, the derivation is handed ``changes``
+    (the files' triples removed or added since ``before`` was written) and ``before`` itself, to derive
+    again only what the change reaches; comment lines of the text it returns are not triples.
     """
     import pyoxigraph
 
@@ -800,27 +826,40 @@ def derive_into(
         old = (
             store.dump(format=nt, from_graph=target) if store.contains_named_graph(target) else None
         ) or b""
-    derive.apply(work)  # replaces the derived graph
-    new = work.dump(format=nt, from_graph=target) or b""
+    difference = None
+    if derive.update is not None:
+        new, difference = derive.update(work, changes, before, folder)  # replaces the derived graph
+    else:
+        derive.apply(work)  # replaces the derived graph
+        new = work.dump(format=nt, from_graph=target) or b""
     if b"_:" in new or b"_:" in old:  # blank nodes (or text that looks like one): replace the whole graph
         if store.contains_named_graph(target):
             store.remove_graph(target)
         store.add_graph(target)
         store.load(new, format=nt, to_graph=target)
         return work, None  # its blank nodes' labels are the copy's: not comparable with the next copy's
-    new_lines, old_lines = set(new.splitlines()), set(old.splitlines())
-    kept = old_lines & new_lines
-    if old_lines and not kept:  # nothing in common (a rebuild, new rules): cheaper to drop it whole
-        store.remove_graph(target)
+    if difference is not None and before is not None:  # the derivation knows what differs from ``before``
+        gone_lines, added_lines = difference
     else:
-        gone = b"\n".join(old_lines - kept)
-        for triple in pyoxigraph.parse(gone, format=nt) if gone else ():
-            store.remove(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, target))
+        new_lines, old_lines = _triple_lines(new), _triple_lines(old)
+        kept = old_lines & new_lines
+        gone_lines, added_lines = old_lines - kept, new_lines - kept
+        if old_lines and not kept:  # nothing in common (a rebuild, new rules): cheaper to drop it whole
+            store.remove_graph(target)
+            gone_lines = set()
+    gone = b"\n".join(gone_lines)
+    for triple in pyoxigraph.parse(gone, format=nt) if gone else ():
+        store.remove(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, target))
     store.add_graph(target)
-    added = b"\n".join(new_lines - kept)
+    added = b"\n".join(added_lines)
     if added:
         store.load(added, format=nt, to_graph=target)
     return work, new
+
+
+def _triple_lines(data: bytes) -> set[bytes]:
+    """The lines of N-Triples that are triples (neither empty nor comments)."""
+    return {line for line in data.splitlines() if line and not line.startswith(b"#")}
 
 
 def _work_copy(
@@ -854,7 +893,9 @@ def _work_copy(
         if data is None:
             work.load(store.dump(format=nt, from_graph=node) or b"", format=nt, to_graph=node)
         else:
-            work.load(data, format=syntax, base_iri=graph, to_graph=node)
+            # the very bytes the store was loaded from, parsed then with every check: read leniently
+            # (no check of every IRI again, a third faster), they give the same triples
+            work.load(data, format=syntax, base_iri=graph, to_graph=node, lenient=True)
     return work
 
 
