@@ -322,3 +322,30 @@ def test_a_file_changed_since_it_was_hashed_is_not_read_into_the_copy(tmp_path: 
     assert _file_at(path, sha) is None
     path.unlink()
     assert _file_at(path, sha) is None
+
+
+def test_whether_the_computed_store_is_handed_over_is_decided_as_by_counting(
+    project: Path, tmp_path: Path
+) -> None:
+    """The size check behind handing the in-memory store over (at most ``IN_MEMORY_QUADS``) uses the files'
+    counts and the derived graph's lines when they are below the limit, and counts otherwise: the same
+    answer as counting, at every limit around the store's size."""
+    import pyoxigraph
+
+    from sovgraph.store import cache as module
+
+    cache = tmp_path / "cache"
+    kg = sovgraph.load(project, cache=cache)
+    manifest = module._Manifest.read(cache)
+    assert manifest is not None
+    derived = (cache / module.DERIVED_NT).read_bytes()
+    work = pyoxigraph.Store()
+    for quad in kg.store:
+        work.add(quad)
+    size = len(work)
+    for limit in (size - 1, size, size + 1, size + derived.count(b"\n") + 10, 10 * size):
+        for text in (derived, None):
+            assert module._at_most_quads(work, manifest, text, limit) == (size <= limit), (
+                limit,
+                text is None,
+            )
