@@ -125,7 +125,8 @@ def test_the_walk_gives_the_rows_of_the_text_on_the_curated_graph(kg: sovgraph.K
 def test_the_walk_gives_the_rows_of_the_text_at_scale(synthetic: sovgraph.KnowledgeGraph) -> None:
     platforms = _platforms(synthetic)
     assert len(platforms) > 50
-    assert _compare(synthetic, platforms[::3], DAYS) > 500
+    # every fourth platform on the days the synthetic graph's periods cover (the text takes 0.1 s a platform)
+    assert _compare(synthetic, platforms[::4], DAYS[1:4]) > 250
 
 
 # --- Subtle cases, added to the invented world --------------------------------------------------
