@@ -24,17 +24,15 @@ gives exactly what SPARQL gives (an incomparable value makes the query's ``COALE
 
 from __future__ import annotations
 
-import datetime
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
 
 import pyoxigraph as ox
 
 from sovgraph.namespaces import PREFIXES
+from sovgraph.sparql.walks.reader import Reader
+from sovgraph.sparql.walks.values import Term, add, at_most, sort_key, text
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = tuple[Term | None, ...]
 
 
@@ -47,8 +45,6 @@ def _iri(prefix: str, local: str) -> ox.NamedNode:
 NONE = ox.NamedNode("urn:sovgraph:none")
 TYPE = _iri("rdf", "type")
 SUBCLASS_OF = _iri("rdfs", "subClassOf")
-XSD_DATE = _iri("xsd", "date")
-XSD_INTEGER = _iri("xsd", "integer")
 FALSE = ox.Literal("false", datatype=_iri("xsd", "boolean"))
 
 HOSTED = _iri("sov", "hosted")
@@ -86,127 +82,23 @@ DERIVED = _iri("sov", "Derived")
 # The period column for the worst rank of a hop's premises (-1, no sourced relation: the query's 1 / 0).
 PERIODS = {0: "known", 1: "observed", 2: "observed-only", 3: "unknown"}
 SEPARATOR = " ; "
-_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_PLAIN_INTEGER = re.compile(r"[+-]?[0-9]+")
-
-
-class _Graph:
-    """The union of the store's graphs, read by lookups remembered for one walk (a triple found in several
-    graphs counts once).
-
-    On the on-disk store a lookup costs about as much as each triple it decodes (some microseconds each).
-    A node's whole description holds more triples than the walk reads, so the walk looks up one property at
-    a time, and tests a type by looking up that one triple.
-    """
-
-    def __init__(self, store: ox.Store) -> None:
-        self._store = store
-        self._objects: dict[tuple[Term, ox.NamedNode], list[Term]] = {}
-        self._subjects: dict[tuple[ox.NamedNode, Term], list[Term]] = {}
-        self._triples: dict[tuple[Term, ox.NamedNode, Term], bool] = {}
-
-    def objects(self, subject: Term, predicate: ox.NamedNode) -> list[Term]:
-        if isinstance(subject, ox.Literal):
-            return []  # a literal is never a subject
-        key = (subject, predicate)
-        found = self._objects.get(key)
-        if found is None:
-            quads = self._store.quads_for_pattern(subject, predicate, None, None)
-            found = self._objects[key] = list(dict.fromkeys(q.object for q in quads))
-        return found
-
-    def subjects(self, predicate: ox.NamedNode, obj: Term) -> list[Term]:
-        key = (predicate, obj)
-        found = self._subjects.get(key)
-        if found is None:
-            quads = self._store.quads_for_pattern(None, predicate, obj, None)
-            found = self._subjects[key] = list(dict.fromkeys(q.subject for q in quads))
-        return found
-
-    def has(self, subject: Term, predicate: ox.NamedNode, obj: Term) -> bool:
-        known = self._objects.get((subject, predicate))
-        if known is not None:
-            return obj in known
-        key = (subject, predicate, obj)
-        found = self._triples.get(key)
-        if found is None:
-            quads = (
-                ()
-                if isinstance(subject, ox.Literal)
-                else self._store.quads_for_pattern(subject, predicate, obj, None)
-            )
-            found = self._triples[key] = next(iter(quads), None) is not None
-        return found
-
-
-# Values the query compares and adds.
-
-
-@cache
-def _scratch() -> ox.Store:
-    """An empty store, to evaluate an expression over values the walk does not handle itself."""
-    return ox.Store()
-
-
-def _evaluate(expression: str, a: ox.Literal, b: ox.Literal) -> Term | None:
-    """``expression`` over ``?a`` and ``?b`` as SPARQL evaluates it; None for an error."""
-    query = f"SELECT ({expression} AS ?r) WHERE {{ VALUES (?a ?b) {{ ({a} {b}) }} }}"
-    answer = _scratch().query(query)
-    assert isinstance(answer, ox.QuerySolutions)
-    for solution in answer:
-        value: Term | None = solution["r"]
-        return value
-    return None
-
-
-def _plain_date(term: ox.Literal) -> datetime.date | None:
-    """The day of an ``xsd:date`` with no time zone, else None."""
-    if term.datatype != XSD_DATE or not _PLAIN_DATE.fullmatch(term.value):
-        return None
-    try:
-        return datetime.date.fromisoformat(term.value)
-    except ValueError:
-        return None
-
-
-@lru_cache(maxsize=4096)
-def _less_or_equal(a: Term, b: Term) -> bool | None:
-    """``a <= b`` in SPARQL: None when the values cannot be compared (an error)."""
-    if a == b:
-        return True
-    if not isinstance(a, ox.Literal) or not isinstance(b, ox.Literal):
-        return None
-    day_a, day_b = _plain_date(a), _plain_date(b)
-    if day_a is not None and day_b is not None:
-        return day_a <= day_b
-    answer = _evaluate("?a <= ?b", a, b)
-    return None if answer is None else answer == ox.Literal(True)
-
-
-def _depth(base_depth: int, above_depth: Term) -> Term | None:
-    """``?base_depth + ?above_depth``: an ``xsd:integer``, or what SPARQL gives for another value."""
-    if not isinstance(above_depth, ox.Literal):
-        return None
-    if above_depth.datatype == XSD_INTEGER and _PLAIN_INTEGER.fullmatch(above_depth.value):
-        return ox.Literal(base_depth + int(above_depth.value))
-    return _evaluate("?a + ?b", ox.Literal(base_depth), above_depth)
 
 
 # The spans and the hops' dates.
 
 
-def _passing(graph: _Graph, node: Term, prop: ox.NamedNode, as_of: Term) -> list[Term | None]:
+def _passing(graph: Reader, node: Term, prop: ox.NamedNode, as_of: Term) -> list[Term | None]:
     """The values of ``prop`` that let ``node`` be in force on ``as_of`` (None standing for no value):
     for a start, ``COALESCE(?from <= ?as_of, true)``; for an end, ``COALESCE(?as_of <= ?until, true)``."""
     values = graph.objects(node, prop)
     if not values:
         return [None]  # an OPTIONAL that matches nothing
     if prop == IN_FORCE_FROM:
-        return [v for v in values if _less_or_equal(v, as_of) is not False]
-    return [v for v in values if _less_or_equal(as_of, v) is not False]
+        return [v for v in values if at_most(v, as_of)]
+    return [v for v in values if at_most(as_of, v)]
 
 
-def _in_force(graph: _Graph, span: Term, as_of: Term) -> bool:
+def _in_force(graph: Reader, span: Term, as_of: Term) -> bool:
     """Whether a span is in force: one of its start dates and one of its end dates let it be."""
     return bool(_passing(graph, span, IN_FORCE_FROM, as_of)) and bool(
         _passing(graph, span, IN_FORCE_UNTIL, as_of)
@@ -216,7 +108,7 @@ def _in_force(graph: _Graph, span: Term, as_of: Term) -> bool:
 # Bases, members and hops.
 
 
-def _providers(graph: _Graph, node: Term) -> list[Term]:
+def _providers(graph: Reader, node: Term) -> Sequence[Term]:
     """A hosting's or service use's providers, else the operators of its services."""
     named = graph.objects(node, PROVIDER)
     if named:
@@ -225,7 +117,7 @@ def _providers(graph: _Graph, node: Term) -> list[Term]:
     return list(dict.fromkeys(op for ops in operators for op in ops))
 
 
-def _zero_or_one_none(graph: _Graph, node: Term) -> list[Term]:
+def _zero_or_one_none(graph: Reader, node: Term) -> list[Term]:
     """``?node <urn:sovgraph:none>? ?x``: the node itself, and whatever it links to by <urn:sovgraph:none>.
 
     (Oxigraph matches the node itself only if the graph mentions it; the walk need not ask, since a node the
@@ -233,7 +125,7 @@ def _zero_or_one_none(graph: _Graph, node: Term) -> list[Term]:
     return list(dict.fromkeys([node, *graph.objects(node, NONE)]))
 
 
-def _bases(graph: _Graph, entity: Term) -> list[tuple[Term, int, Term]]:
+def _bases(graph: Reader, entity: Term) -> list[tuple[Term, int, Term]]:
     """Where the chain starts: (base, its depth, the hosting or service use leading to it)."""
     bases: list[tuple[Term, int, Term]] = [(base, 0, NONE) for base in _zero_or_one_none(graph, entity)]
     users = dict.fromkeys([*graph.subjects(HOSTED, entity), *graph.subjects(USER, entity)])
@@ -244,7 +136,7 @@ def _bases(graph: _Graph, entity: Term) -> list[tuple[Term, int, Term]]:
     return bases
 
 
-def _members(graph: _Graph, base: Term) -> list[tuple[Term, Term, Term]]:
+def _members(graph: Reader, base: Term) -> list[tuple[Term, Term, Term]]:
     """The chain above a base: (member, its depth above the base, the control path leading to it)."""
     zero = ox.Literal(0)
     members: list[tuple[Term, Term, Term]] = [(m, zero, NONE) for m in _zero_or_one_none(graph, base)]
@@ -265,21 +157,21 @@ class _Hop:
     criterion: Term | None = None
 
 
-def _or_unbound(values: list[Term]) -> list[Term | None]:
+def _or_unbound(values: Sequence[Term]) -> list[Term | None]:
     """The values an OPTIONAL binds: these, or one solution leaving the variable unbound."""
     return [*values] if values else [None]
 
 
-def _typed(graph: _Graph, nodes: Iterable[Term], cls: ox.NamedNode) -> list[Term]:
+def _typed(graph: Reader, nodes: Iterable[Term], cls: ox.NamedNode) -> list[Term]:
     return [n for n in nodes if graph.has(n, TYPE, cls)]
 
 
-def _conveys_no_control(graph: _Graph, link: Term) -> bool:
+def _conveys_no_control(graph: Reader, link: Term) -> bool:
     """``?link sov:controlKind/sov:conveysControl false``."""
     return any(graph.has(kind, CONVEYS_CONTROL, FALSE) for kind in graph.objects(link, CONTROL_KIND))
 
 
-def _hops(graph: _Graph, member: Term) -> list[_Hop]:
+def _hops(graph: Reader, member: Term) -> list[_Hop]:
     """The hops leaving a member, each with what it leads to."""
     hops: list[_Hop] = []
     hosting = graph.subjects(HOSTED, member)
@@ -305,36 +197,12 @@ def _hops(graph: _Graph, member: Term) -> list[_Hop]:
 # The sources and the period of a hop.
 
 
-def _derived_from(graph: _Graph, node: Term) -> list[Term]:
-    """``?node prov:wasDerivedFrom* ?x``: the node and every premise below it."""
-    seen = {node: None}
-    todo = [node]
-    while todo:
-        for premise in graph.objects(todo.pop(), WAS_DERIVED_FROM):
-            if premise not in seen:
-                seen[premise] = None
-                todo.append(premise)
-    return list(seen)
-
-
-def _is_relation_class(graph: _Graph, cls: Term) -> bool:
+def _is_relation_class(graph: Reader, cls: Term) -> bool:
     """``?cls rdfs:subClassOf* sov:Relation``."""
-    return RELATION in _superclasses(graph, cls)
+    return RELATION in graph.closure(cls, SUBCLASS_OF, reflexive=True)
 
 
-def _superclasses(graph: _Graph, cls: Term) -> list[Term]:
-    """The class and every class above it."""
-    seen = {cls: None}
-    todo = [cls]
-    while todo:
-        for parent in graph.objects(todo.pop(), SUBCLASS_OF):
-            if parent not in seen:
-                seen[parent] = None
-                todo.append(parent)
-    return list(seen)
-
-
-def _rank(graph: _Graph, premise: Term, as_of: Term) -> int:
+def _rank(graph: Reader, premise: Term, as_of: Term) -> int:
     """How well a premise's period is known: 0 known, 1 observed that day, 2 observed another day,
     3 unknown; -1 for a premise that is not a sourced relation."""
     is_relation = any(_is_relation_class(graph, cls) for cls in graph.objects(premise, TYPE))
@@ -345,25 +213,20 @@ def _rank(graph: _Graph, premise: Term, as_of: Term) -> int:
     observed = graph.objects(premise, OBSERVED_ON)
     if not observed:
         return 3
-    day = as_of.value if isinstance(as_of, ox.Literal) else str(_text(as_of))
+    day = as_of.value if isinstance(as_of, ox.Literal) else str(text(as_of))
     # STR() of a blank node is an error, which the query's FILTER drops.
-    if any(not day.startswith(text) for text in map(_text, observed) if text is not None):
+    if any(not day.startswith(seen) for seen in map(text, observed) if seen is not None):
         return 2
     return 1
 
 
-def _text(term: Term) -> str | None:
-    """``STR(term)``: None for a blank node or a triple (an error)."""
-    return term.value if isinstance(term, ox.NamedNode | ox.Literal) else None
-
-
 def _first_text(*terms: Term | None) -> str | None:
     """``COALESCE(STR(a), STR(b), ...)``: None where every one is unbound or an error."""
-    texts = (_text(t) for t in terms if t is not None)
+    texts = (text(t) for t in terms if t is not None)
     return next((t for t in texts if t is not None), None)
 
 
-def _source_texts(graph: _Graph, premise: Term) -> list[str | None]:
+def _source_texts(graph: Reader, premise: Term) -> list[str | None]:
     """``COALESCE(STR(?url), STR(?citation), STR(?src))`` for each source of the premise (and each of its
     URLs and citations); None where every one is an error, or for a premise with no source."""
     texts: list[str | None] = []
@@ -391,11 +254,12 @@ class _Basis:
     period: Term | None
 
 
-def _basis(graph: _Graph, evidence: Term, as_of: Term, known: dict[Term, _Premise]) -> _Basis:
+def _basis(graph: Reader, evidence: Term, as_of: Term, known: dict[Term, _Premise]) -> _Basis:
     """The sources and the period of a hop, from its premises that name a source (or none); ``known``
     remembers the premises already read."""
     premises = []
-    for node in [p for p in _derived_from(graph, evidence) if graph.objects(p, SOURCE)] or [NONE]:
+    below = graph.closure(evidence, WAS_DERIVED_FROM, reflexive=True)
+    for node in [p for p in below if graph.objects(p, SOURCE)] or [NONE]:
         if node not in known:
             known[node] = _Premise(_source_texts(graph, node), _rank(graph, node, as_of))
         premises.append(known[node])
@@ -411,26 +275,10 @@ def _basis(graph: _Graph, evidence: Term, as_of: Term, known: dict[Term, _Premis
 # The rows.
 
 
-def _sort_key(term: Term | None) -> tuple[object, ...]:
-    """A term's place in ORDER BY: unbound, blank nodes (all tied), IRIs, triples, then literals (an
-    integer by its value)."""
-    if term is None:
-        return (0,)
-    if isinstance(term, ox.BlankNode):
-        return (1,)
-    if isinstance(term, ox.NamedNode):
-        return (2, term.value)
-    if isinstance(term, ox.Triple):
-        return (3, str(term))
-    if term.datatype == XSD_INTEGER and _PLAIN_INTEGER.fullmatch(term.value):
-        return (4, 0, int(term.value))
-    return (4, 1, term.value, term.datatype.value, term.language or "")
-
-
 Group = tuple[Term | None, ...]
 
 
-def _groups(graph: _Graph, depth: Term | None, member: Term, hop: _Hop, as_of: Term) -> list[Group]:
+def _groups(graph: Reader, depth: Term | None, member: Term, hop: _Hop, as_of: Term) -> list[Group]:
     """The hop's groups (the query's first nine columns): one per start date, end date and confidence
     that let it be in force."""
     head = (depth, member, ox.Literal(hop.relation), hop.to, hop.criterion, hop.node)
@@ -445,7 +293,7 @@ def _groups(graph: _Graph, depth: Term | None, member: Term, hop: _Hop, as_of: T
 def walk(store: ox.Store, params: Mapping[str, Term]) -> list[Row]:
     """The rows of ``queries/chain.rq`` for ``params["entity"]`` on ``params["as_of"]``."""
     entity, as_of = params["entity"], params["as_of"]
-    graph = _Graph(store)
+    graph = Reader(store)
     hops: dict[Term, list[_Hop]] = {}  # a member may be reached by several paths
     groups: dict[Group, _Hop] = {}  # every path to a group gives the same row: it counts once
     for base, base_depth, span1 in _bases(graph, entity):
@@ -454,7 +302,7 @@ def walk(store: ox.Store, params: Mapping[str, Term]) -> list[Row]:
         for member, above_depth, span2 in _members(graph, base):
             if not _in_force(graph, span2, as_of):
                 continue
-            depth = _depth(base_depth, above_depth)
+            depth = add(ox.Literal(base_depth), above_depth)
             if member not in hops:
                 hops[member] = _hops(graph, member)
             for hop in hops[member]:
@@ -466,7 +314,7 @@ def walk(store: ox.Store, params: Mapping[str, Term]) -> list[Row]:
         if hop.evidence not in bases:
             bases[hop.evidence] = _basis(graph, hop.evidence, as_of, premises)
         basis = bases[hop.evidence]
-        order_by = (_sort_key(group[0]), hop.order, _sort_key(group[1]), _sort_key(hop.to))
+        order_by = (sort_key(group[0]), hop.order, sort_key(group[1]), sort_key(hop.to))
         rows.append((order_by, (*group, basis.sources, basis.period)))
     rows.sort(key=lambda row: row[0])
     return [row for _, row in rows]

@@ -19,21 +19,27 @@ query's ``COALESCE(..., true)`` counts it.
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import itertools
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph
 
 from sovgraph.namespaces import PREFIXES, SOV
+from sovgraph.sparql.walks.reader import Reader
+from sovgraph.sparql.walks.values import (
+    XSD_BOOLEAN,
+    XSD_STRING,
+    Cell,
+    Term,
+    at_most,
+    coalesce,
+    evaluate,
+    is_true,
+    sort_key,
+)
 
-Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple
-Cell = Term | None
-
-_RDF, _XSD, _SCHEMA = PREFIXES["rdf"], PREFIXES["xsd"], PREFIXES["schema"]
+_RDF, _SCHEMA = PREFIXES["rdf"], PREFIXES["schema"]
 _DCTERMS, _PROV = PREFIXES["dcterms"], PREFIXES["prov"]
 
 
@@ -41,7 +47,6 @@ def _sov(local: str) -> pyoxigraph.NamedNode:
     return pyoxigraph.NamedNode(SOV + local)
 
 
-TYPE = pyoxigraph.NamedNode(_RDF + "type")
 HOSTING, SERVICE_USE, CONTROL_PATH = _sov("Hosting"), _sov("ServiceUse"), _sov("ControlPath")
 CONTROL, EXPOSURE, REACH, DERIVED, SOURCE = (
     _sov("Control"),
@@ -65,144 +70,11 @@ URL = pyoxigraph.NamedNode(_SCHEMA + "url")
 CITATION = pyoxigraph.NamedNode(_DCTERMS + "bibliographicCitation")
 DC_SOURCE, DC_DATE = pyoxigraph.NamedNode(_DCTERMS + "source"), pyoxigraph.NamedNode(_DCTERMS + "date")
 WAS_DERIVED_FROM = pyoxigraph.NamedNode(_PROV + "wasDerivedFrom")
-XSD_STRING, XSD_DATE = pyoxigraph.NamedNode(_XSD + "string"), pyoxigraph.NamedNode(_XSD + "date")
-XSD_BOOLEAN = pyoxigraph.NamedNode(_XSD + "boolean")
 NONE = pyoxigraph.NamedNode("urn:sovgraph:none")  # the query's stand-in for an unbound start of a path
 SEPARATOR = " ; "
 
 
-# --- Reading the union of the store's graphs ----------------------------------------------------
-
-
-class _Graph:
-    """The store's union graph, read by index lookups, each made once per walk.
-
-    Decoding a quad costs more than a lookup, so the walk asks for the one property it needs
-    (:meth:`objects`, :meth:`has`), except of the few nodes whose every property it reads (:meth:`read`:
-    the hostings and exposures), whose triples are then read in one lookup.
-    """
-
-    def __init__(self, store: pyoxigraph.Store) -> None:
-        self._store = store
-        self._objects: dict[tuple[Term, pyoxigraph.NamedNode], tuple[Term, ...]] = {}
-        self._read: set[Term] = set()
-        self._facts: dict[tuple[Term, pyoxigraph.NamedNode, Term], bool] = {}
-
-    def read(self, subject: Term) -> None:
-        """Read every triple of ``subject`` (in any graph) at once, for the lookups that follow."""
-        if subject in self._read or isinstance(subject, pyoxigraph.Literal):
-            return
-        by_predicate: dict[pyoxigraph.NamedNode, dict[Term, None]] = {}
-        for quad in self._store.quads_for_pattern(subject, None, None, None):
-            by_predicate.setdefault(quad.predicate, {})[quad.object] = None
-        for predicate, objects in by_predicate.items():
-            self._objects[(subject, predicate)] = tuple(objects)
-        self._read.add(subject)
-
-    def objects(self, subject: Cell, predicate: pyoxigraph.NamedNode) -> tuple[Term, ...]:
-        """The distinct objects of ``subject predicate ?o`` in any graph (none for a literal or unbound)."""
-        if subject is None or isinstance(subject, pyoxigraph.Literal):
-            return ()
-        key = (subject, predicate)
-        if key not in self._objects:
-            if subject in self._read:
-                return ()
-            found = self._store.quads_for_pattern(subject, predicate, None, None)
-            self._objects[key] = tuple(dict.fromkeys(quad.object for quad in found))
-        return self._objects[key]
-
-    def subjects(self, predicate: pyoxigraph.NamedNode, obj: Term) -> Iterator[Term]:
-        """The subjects of ``?s predicate obj`` in any graph, read as they are needed (a subject in several
-        graphs comes once per graph)."""
-        return (quad.subject for quad in self._store.quads_for_pattern(None, predicate, obj, None))
-
-    def has(self, subject: Cell, predicate: pyoxigraph.NamedNode, obj: Term) -> bool:
-        """Whether ``subject predicate obj`` is in some graph."""
-        if subject is None or isinstance(subject, pyoxigraph.Literal):
-            return False
-        if subject in self._read or (subject, predicate) in self._objects:
-            return obj in self.objects(subject, predicate)
-        fact = (subject, predicate, obj)
-        if fact not in self._facts:
-            self._facts[fact] = next(self._store.quads_for_pattern(*fact, None), None) is not None
-        return self._facts[fact]
-
-    def is_a(self, node: Cell, cls: pyoxigraph.NamedNode) -> bool:
-        return self.has(node, TYPE, cls)
-
-    def reachable(self, start: Term, predicate: pyoxigraph.NamedNode) -> list[Term]:
-        """The nodes ``start predicate+ ?n`` reaches (one or more steps; ``start`` only through a cycle)."""
-        seen: dict[Term, None] = {}
-        frontier = list(self.objects(start, predicate))
-        while frontier:
-            node = frontier.pop()
-            if node not in seen:
-                seen[node] = None
-                frontier.extend(self.objects(node, predicate))
-        return list(seen)
-
-    def or_unbound(self, subject: Cell, predicate: pyoxigraph.NamedNode) -> tuple[Cell, ...]:
-        """The values an ``OPTIONAL { subject predicate ?o }`` gives: the objects, or one unbound."""
-        return self.objects(subject, predicate) or (None,)
-
-
 # --- SPARQL's operators on values ---------------------------------------------------------------
-
-_PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-@functools.cache
-def _scratch() -> pyoxigraph.Store:
-    """An empty in-memory store, to have Oxigraph evaluate an expression on values the walk does not."""
-    return pyoxigraph.Store()
-
-
-@functools.lru_cache(maxsize=4096)
-def _evaluate(expression: str, *values: Term) -> Cell:
-    """The value of a SPARQL expression over ``?v0``, ``?v1``... bound to ``values`` (``None``: an error)."""
-    names = " ".join(f"?v{i}" for i in range(len(values)))
-    terms = " ".join(str(value) for value in values)
-    text = f"SELECT ({expression} AS ?result) WHERE {{ VALUES ({names}) {{ ({terms}) }} }}"
-    solutions = _scratch().query(text)
-    assert isinstance(solutions, pyoxigraph.QuerySolutions)
-    for solution in solutions:
-        result: Cell = solution["result"]
-        return result
-    return None
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_valid_day(text: str) -> bool:
-    """Whether ``text`` is a day ``YYYY-MM-DD`` (no time zone) of the calendar, from year 1."""
-    if _PLAIN_DATE.fullmatch(text) is None:
-        return False
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _plain_day(term: Cell) -> str | None:
-    """The text of an ``xsd:date`` with no time zone (two such compare as text), else ``None``."""
-    if isinstance(term, pyoxigraph.Literal) and term.datatype == XSD_DATE and _is_valid_day(term.value):
-        return term.value
-    return None
-
-
-def _is_true(result: Cell) -> bool:
-    return isinstance(result, pyoxigraph.Literal) and result.value == "true"
-
-
-def _at_most(low: Cell, high: Cell) -> bool:
-    """``COALESCE(low <= high, true)``: true unless both are bound, comparable and ``low`` is later."""
-    if low is None or high is None:
-        return True
-    low_day, high_day = _plain_day(low), _plain_day(high)
-    if low_day is not None and high_day is not None:
-        return low_day <= high_day
-    result = _evaluate("?v0 <= ?v1", low, high)
-    return result is None or _is_true(result)
 
 
 def _true(term: Cell) -> bool:
@@ -212,7 +84,7 @@ def _true(term: Cell) -> bool:
         return True
     if isinstance(term, pyoxigraph.Literal) and term.datatype == XSD_BOOLEAN and term.value in ("true", "1"):
         return True
-    return _is_true(_evaluate("IF(?v0, true, false)", term))
+    return is_true(evaluate("IF(?v0, true, false)", term))
 
 
 def _equal(left: Cell, right: Term) -> bool:
@@ -221,7 +93,7 @@ def _equal(left: Cell, right: Term) -> bool:
         return False
     if isinstance(right, pyoxigraph.NamedNode) or isinstance(left, pyoxigraph.NamedNode):
         return left == right
-    return _is_true(_evaluate("?v0 = ?v1", left, right))
+    return is_true(evaluate("?v0 = ?v1", left, right))
 
 
 def _str(term: Cell) -> pyoxigraph.Literal | None:
@@ -229,10 +101,6 @@ def _str(term: Cell) -> pyoxigraph.Literal | None:
     if isinstance(term, pyoxigraph.NamedNode | pyoxigraph.Literal):
         return pyoxigraph.Literal(term.value)
     return None
-
-
-def _coalesce(*terms: Cell) -> Cell:
-    return next((term for term in terms if term is not None), None)
 
 
 def _group_concat(values: Iterable[Term]) -> pyoxigraph.Literal | None:
@@ -256,15 +124,15 @@ def _group_concat(values: Iterable[Term]) -> pyoxigraph.Literal | None:
 # --- The steps of the query ----------------------------------------------------------------------
 
 
-def _in_force(graph: _Graph, node: Term, as_of: Term) -> bool:
+def _in_force(graph: Reader, node: Term, as_of: Term) -> bool:
     """Some combination of the node's start and end (each optional, possibly several) lets ``as_of`` in:
     ``COALESCE(?from <= ?as_of, true) && COALESCE(?as_of <= ?until, true)``."""
     starts = graph.or_unbound(node, IN_FORCE_FROM)
     ends = graph.or_unbound(node, IN_FORCE_UNTIL)
-    return any(_at_most(start, as_of) for start in starts) and any(_at_most(as_of, end) for end in ends)
+    return any(at_most(start, as_of) for start in starts) and any(at_most(as_of, end) for end in ends)
 
 
-def _hostings(graph: _Graph, platform: Term) -> list[Term]:
+def _hostings(graph: Reader, platform: Term) -> list[Term]:
     """The three ``UNION`` branches: hostings and service uses of the platform, and service uses by it that
     host no data."""
     found: dict[Term, None] = {}
@@ -279,7 +147,7 @@ def _hostings(graph: _Graph, platform: Term) -> list[Term]:
     return list(found)
 
 
-def _providers(graph: _Graph, hosting: Term) -> tuple[Term, ...]:
+def _providers(graph: Reader, hosting: Term) -> tuple[Term, ...]:
     """The contracting provider, else the operator of the hosting's service."""
     contracted = graph.objects(hosting, PROVIDER)
     if contracted:
@@ -290,7 +158,7 @@ def _providers(graph: _Graph, hosting: Term) -> tuple[Term, ...]:
     return tuple(dict.fromkeys(operators))
 
 
-def _period(graph: _Graph, hosting: Term, observed_on: Cell, as_of: Term) -> Cell:
+def _period(graph: Reader, hosting: Term, observed_on: Cell, as_of: Term) -> Cell:
     """The period column: known, unknown, observed or observed-only (unbound where ``STR`` fails)."""
     if any(graph.objects(hosting, predicate) for predicate in OWN_DATES):
         return pyoxigraph.Literal("known")
@@ -302,38 +170,38 @@ def _period(graph: _Graph, hosting: Term, observed_on: Cell, as_of: Term) -> Cel
     return pyoxigraph.Literal("observed" if day.value.startswith(observed.value) else "observed-only")
 
 
-def _source_texts(graph: _Graph, source: Term) -> set[Term]:
+def _source_texts(graph: Reader, source: Term) -> set[Term]:
     """``COALESCE(STR(?url), ?citation, STR(?source))`` for each of the source's URLs and citations."""
     texts = set()
     for url in graph.or_unbound(source, URL):
         for citation in graph.or_unbound(source, CITATION):
-            text = _coalesce(_str(url), citation, _str(source))
+            text = coalesce(_str(url), citation, _str(source))
             if text is not None:
                 texts.add(text)
     return texts
 
 
-def _sources_of(graph: _Graph, sources: Iterable[Term]) -> frozenset[Term]:
+def _sources_of(graph: Reader, sources: Iterable[Term]) -> frozenset[Term]:
     return frozenset(text for source in sources for text in _source_texts(graph, source))
 
 
-def _chain_sources(graph: _Graph, root: Term) -> frozenset[Term]:
+def _chain_sources(graph: Reader, root: Term) -> frozenset[Term]:
     """The sources of what the control path is derived from (``prov:wasDerivedFrom+/dcterms:source``), each
     a ``sov:Source``."""
     sources = (
         source
-        for premise in graph.reachable(root, WAS_DERIVED_FROM)
+        for premise in graph.closure(root, WAS_DERIVED_FROM, reflexive=False)
         for source in graph.objects(premise, DC_SOURCE)
         if graph.is_a(source, SOURCE)
     )
     return _sources_of(graph, dict.fromkeys(sources))
 
 
-def _law_sources(graph: _Graph, root: Term) -> frozenset[Term]:
+def _law_sources(graph: Reader, root: Term) -> frozenset[Term]:
     """The sources of the sourced reaches behind the exposure (a ``sov:Reach``, not ``sov:Derived``)."""
     sources = (
         source
-        for premise in graph.reachable(root, WAS_DERIVED_FROM)
+        for premise in graph.closure(root, WAS_DERIVED_FROM, reflexive=False)
         if graph.is_a(premise, REACH) and not graph.is_a(premise, DERIVED)
         for source in graph.objects(premise, DC_SOURCE)
     )
@@ -351,7 +219,7 @@ class _Chain:
     sources: frozenset[Term]
 
 
-def _conveys_control_above(graph: _Graph, top: Term, as_of: Term) -> bool:
+def _conveys_control_above(graph: Reader, top: Term, as_of: Term) -> bool:
     """A ``sov:Control`` link over ``top``, in force on the day, whose kind does not say it conveys none."""
     for link in graph.subjects(CONTROLLED, top):
         if not graph.is_a(link, CONTROL) or not _in_force(graph, link, as_of):
@@ -363,7 +231,7 @@ def _conveys_control_above(graph: _Graph, top: Term, as_of: Term) -> bool:
     return False
 
 
-def _tops(graph: _Graph, provider: Term, as_of: Term) -> list[tuple[Term, Term]]:
+def _tops(graph: Reader, provider: Term, as_of: Term) -> list[tuple[Term, Term]]:
     """The (control path, top) pairs in force over the provider whose top no control link in force is above;
     ``[(NONE, provider)]`` for a provider with no path in force (it is then its own ultimate parent)."""
     pairs = [
@@ -377,7 +245,7 @@ def _tops(graph: _Graph, provider: Term, as_of: Term) -> list[tuple[Term, Term]]
     return [(path, top) for path, top in pairs if not _conveys_control_above(graph, top, as_of)]
 
 
-def _chains(graph: _Graph, hosting: Term, params: Mapping[str, Term]) -> list[_Chain]:
+def _chains(graph: Reader, hosting: Term, params: Mapping[str, Term]) -> list[_Chain]:
     """The hosting's providers with their ultimate parents, restricted as ``provider`` and ``jurisdiction``
     ask."""
     as_of, wanted_provider, jurisdiction = params["as_of"], params.get("provider"), params.get("jurisdiction")
@@ -407,7 +275,7 @@ class _Exposure:
     sources: frozenset[Term] = field(default_factory=frozenset)
 
 
-def _exposures(graph: _Graph, hosting: Term, params: Mapping[str, Term]) -> list[_Exposure]:
+def _exposures(graph: Reader, hosting: Term, params: Mapping[str, Term]) -> list[_Exposure]:
     """The hosting's exposures in force on the day (to ``law`` only, when it is bound). With none: one
     unbound exposure, or nothing when a law is asked for (``FILTER(!BOUND(?law) || BOUND(?exposure))``)."""
     as_of, wanted_law = params["as_of"], params.get("law")
@@ -441,7 +309,7 @@ class _Decision:
     sources: frozenset[Term] = field(default_factory=frozenset)
 
 
-def _decisions(graph: _Graph, hosting: Term) -> list[_Decision]:
+def _decisions(graph: Reader, hosting: Term) -> list[_Decision]:
     found = []
     for decision in graph.objects(hosting, AUTHORISED_BY):
         sources = _sources_of(graph, graph.objects(decision, DC_SOURCE))
@@ -460,10 +328,10 @@ class _Service:
     suppliers: frozenset[Term]
 
 
-def _services(graph: _Graph, hosting: Term) -> list[_Service]:
+def _services(graph: Reader, hosting: Term) -> list[_Service]:
     found = []
     for service in graph.or_unbound(hosting, SERVICE):
-        root = _coalesce(service, NONE)
+        root = coalesce(service, NONE)
         suppliers = [
             *graph.objects(root, TECHNOLOGY_SUPPLIER),
             *(
@@ -496,7 +364,7 @@ class _Group:
 
 
 def _solutions(
-    graph: _Graph, platform: Term, hosting: Term, params: Mapping[str, Term]
+    graph: Reader, platform: Term, hosting: Term, params: Mapping[str, Term]
 ) -> Iterator[tuple[Key, _Group]]:
     """The hosting's solutions, each as its group key and the sources it brings to the group."""
     as_of = params["as_of"]
@@ -563,19 +431,6 @@ def _row(key: Key, group: _Group) -> tuple[Cell, ...]:
     )
 
 
-def _order(cell: Cell) -> tuple[int, str, str, str]:
-    """A cell's place in ``ORDER BY``: unbound, then blank nodes, IRIs, literals (by text)."""
-    if cell is None:
-        return (0, "", "", "")
-    if isinstance(cell, pyoxigraph.BlankNode):
-        return (1, cell.value, "", "")
-    if isinstance(cell, pyoxigraph.NamedNode):
-        return (2, cell.value, "", "")
-    if isinstance(cell, pyoxigraph.Literal):
-        return (3, cell.value, cell.datatype.value, cell.language or "")
-    return (4, str(cell), "", "")
-
-
 # The query's ORDER BY: ?platform ?service ?law ?criterion ?through, as positions in a row.
 _ORDER_BY = (0, 1, 7, 8, 9)
 
@@ -583,7 +438,7 @@ _ORDER_BY = (0, 1, 7, 8, 9)
 def walk(store: pyoxigraph.Store, params: Mapping[str, Term]) -> list[tuple[Cell, ...]]:
     """The rows of ``who-hosts-what`` for ``params["platform"]`` on ``params["as_of"]`` (``provider``,
     ``jurisdiction`` and ``law`` restrict them when bound)."""
-    graph = _Graph(store)
+    graph = Reader(store)
     platform = params["platform"]
     groups: dict[Key, _Group] = {}
     for hosting in _hostings(graph, platform):
@@ -595,5 +450,5 @@ def walk(store: pyoxigraph.Store, params: Mapping[str, Term]) -> list[tuple[Cell
             group.decision |= found.decision
             group.suppliers |= found.suppliers
     rows = [_row(key, group) for key, group in groups.items()]
-    rows.sort(key=lambda row: tuple(_order(row[i]) for i in _ORDER_BY))
+    rows.sort(key=lambda row: tuple(sort_key(row[i]) for i in _ORDER_BY))
     return rows
