@@ -6,10 +6,11 @@ matches only triples with that predicate; an ``rdf:type`` pattern whose class is
 triples of that class. A variable predicate, a property path, or a construct not foreseen reads anything.
 
 A query is also *local* when every one of its triple patterns is joined to ``$this`` through variables of
-triple patterns, with no subquery, aggregate, ``VALUES``, ``GRAPH`` or ``SERVICE``: a change can then alter
-the findings of a focus node only if a changed triple is reachable from it through the query's patterns
-(see :func:`reaching`). Anything unsure is reported as not local, and its constraint is evaluated again
-whole.
+triple patterns, with no subquery, aggregate, ``VALUES``, ``GRAPH``, ``SERVICE``, ``LIMIT`` or ``OFFSET``: a
+change can then alter the findings of a focus node only if a changed triple is reachable from it through the
+query's patterns (see :func:`reaching`). Anything unsure is reported as not local, and its constraint is
+evaluated again whole. A query is *bound* when ``$this`` is bound in every one of its solutions (a SPARQL
+target: restricting it to some focus nodes by a ``VALUES`` block then selects exactly those of its nodes).
 
 A core constraint (the queries :mod:`sovgraph.shacl` writes) reads the IRIs its constants name, as
 predicates and as classes (:func:`constants_reads`); the subclass lists it holds are read from
@@ -25,7 +26,11 @@ from typing import Any
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-_GLOBAL = frozenset({"ToMultiSet", "Group", "AggregateJoin", "Graph", "ServiceGraphPattern", "values"})
+_GLOBAL = frozenset(
+    {"ToMultiSet", "Group", "AggregateJoin", "Graph", "ServiceGraphPattern", "values", "Slice"}
+)
+# Operators through which a variable bound in every solution of their (first) operand stays bound.
+_KEEP = frozenset({"SelectQuery", "Project", "Distinct", "Reduced", "OrderBy", "Filter", "Extend"})
 
 Pattern = tuple[str, str, str]
 """A triple pattern: each position a variable (``?name``) or a term in N-Triples (``<iri>``, a literal)."""
@@ -35,7 +40,7 @@ Pattern = tuple[str, str, str]
 class Reads:
     """The triples a constraint can match: by predicate, by class for ``rdf:type``, or any
     (``anything``); ``any_type``: type triples of any class; ``patterns`` (when ``local``) its triple
-    patterns, all joined to ``$this``."""
+    patterns, all joined to ``$this``; ``bound``: ``$this`` is bound in every solution."""
 
     predicates: frozenset[str]
     classes: frozenset[str]
@@ -43,6 +48,44 @@ class Reads:
     any_type: bool = False
     local: bool = False
     patterns: tuple[Pattern, ...] = ()
+    bound: bool = False
+
+    def to_data(self) -> dict[str, Any]:
+        """The read-set as JSON data (see :meth:`from_data`)."""
+        return {
+            "predicates": sorted(self.predicates),
+            "classes": sorted(self.classes),
+            "anything": self.anything,
+            "any_type": self.any_type,
+            "local": self.local,
+            "patterns": [list(p) for p in self.patterns],
+            "bound": self.bound,
+        }
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Reads:
+        """The read-set :meth:`to_data` gave (a malformed one raises ``ValueError``).
+
+        >>> r = query_reads("SELECT $this WHERE { $this ex:p ?v }", {"ex": "http://ex/"})
+        >>> Reads.from_data(r.to_data()) == r
+        True
+        """
+        try:
+            patterns = tuple((str(s), str(p), str(o)) for s, p, o in data["patterns"])
+            found = cls(
+                frozenset(str(p) for p in data["predicates"]),
+                frozenset(str(c) for c in data["classes"]),
+                data["anything"],
+                data["any_type"],
+                data["local"],
+                patterns,
+                data["bound"],
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"a malformed read-set ({exc})") from None
+        if not all(isinstance(v, bool) for v in (found.anything, found.any_type, found.local, found.bound)):
+            raise ValueError("a malformed read-set (a flag that is not a boolean)")
+        return found
 
     def touches(self, predicate: str, obj: str) -> bool:
         """Whether a triple with ``predicate`` (an IRI) and ``obj`` (its object, an IRI or another term's
@@ -57,9 +100,10 @@ class Reads:
 def constants_reads(constants: Iterable[Any]) -> Reads:
     """What a query written by :mod:`sovgraph.shacl` reads: every IRI among its ``constants`` (pyoxigraph
     terms) as a predicate and as a class, ``rdf:type`` always (its class and focus patterns name it in the
-    text, the class as a constant)."""
+    text, the class as a constant); type triples of any class when ``rdf:type`` is itself a constant (a
+    path, or the predicate of a target)."""
     iris = frozenset(str(getattr(t, "value", "")) for t in constants if type(t).__name__ == "NamedNode")
-    return Reads(iris | {RDF_TYPE}, iris)
+    return Reads(iris | {RDF_TYPE}, iris, any_type=RDF_TYPE in iris)
 
 
 def query_reads(text: str, prefixes: Mapping[str, str]) -> Reads:
@@ -83,6 +127,7 @@ def query_reads(text: str, prefixes: Mapping[str, str]) -> Reads:
         found.any_type,
         local,
         tuple(found.patterns) if local else (),
+        local and "this" in _certain(query.algebra),
     )
 
 
@@ -111,6 +156,26 @@ def _walk(node: object, found: _Found) -> None:
     elif isinstance(node, (list, tuple)):
         for item in node:
             _walk(item, found)
+
+
+def _certain(node: object) -> set[str]:
+    """The variables bound in every solution of an algebra node (fewer when unsure, never more)."""
+    from rdflib import Variable
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if not isinstance(node, CompValue):
+        return set()
+    if node.name == "BGP":
+        return {str(t) for triple in node.get("triples") or () for t in triple if isinstance(t, Variable)}
+    if node.name in _KEEP:
+        return _certain(node.get("p"))
+    if node.name in ("LeftJoin", "Minus"):
+        return _certain(node.get("p1"))
+    if node.name == "Join":
+        return _certain(node.get("p1")) | _certain(node.get("p2"))
+    if node.name == "Union":
+        return _certain(node.get("p1")) & _certain(node.get("p2"))
+    return set()
 
 
 def _pattern(triple: tuple[Any, ...], found: _Found) -> None:
@@ -234,7 +299,9 @@ def _follow(
         shared = sorted(v for v in set(patterns[previous]) & set(pattern) if v.startswith("?"))[0]
         position = pattern.index(shared)
         nxt: dict[str, set[Any]] = {}
-        for term in values[shared]:
+        for term in values.get(shared, ()):  # a step that matched nothing reaches nothing further
+            if position != 2 and type(term).__name__ == "Literal":  # no triple has it there
+                continue
             query = [_constant(part) for part in pattern]
             query[position] = term
             for triple in match(*query):

@@ -8,7 +8,7 @@ import pytest
 
 from sovgraph import shacl
 from sovgraph.store.ingest import parse_file
-from sovgraph.validation_reads import RDF_TYPE, SUBCLASS, constants_reads, query_reads, reaching
+from sovgraph.validation_reads import RDF_TYPE, SUBCLASS, Reads, constants_reads, query_reads, reaching
 
 EX = "http://ex/"
 PREFIXES = {"ex": EX}
@@ -121,3 +121,55 @@ def test_every_sparql_query_of_the_project_shapes_is_read():
             assert reads.local, select.value  # each is joined to $this: a change reaches few focus nodes
             seen += 1
     assert seen >= 8
+
+
+def test_a_limit_or_offset_is_not_local():
+    assert not query_reads("SELECT $this WHERE { $this ex:p ?v } LIMIT 3", PREFIXES).local
+    assert not query_reads("SELECT $this WHERE { $this ex:p ?v } OFFSET 1", PREFIXES).local
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        ("SELECT DISTINCT ?this WHERE { ?this ex:p ?v . FILTER NOT EXISTS { ?v a ex:C } }", True),
+        ("SELECT ?this WHERE { { ?this ex:p ?v } UNION { ?this ex:q ?v } BIND(1 AS ?x) }", True),
+        ("SELECT ?this WHERE { ?x ex:p ?v OPTIONAL { ?this ex:q ?x } }", False),  # unbound in some
+        ("SELECT ?this WHERE { { ?this ex:p ?v } UNION { ?w ex:q ?v } ?w ex:r ?this }", True),
+        ("SELECT ?this WHERE { { ?this ex:p ?v } UNION { ?v ex:q ?w } }", False),
+        ("SELECT ?this WHERE { ?v ex:p ?w MINUS { ?this ex:q ?v } }", False),
+    ],
+)
+def test_whether_this_is_bound_in_every_solution_is_said(text, bound):
+    assert query_reads(text, PREFIXES).bound == bound
+
+
+def test_a_read_set_reads_back_from_its_data():
+    reads = query_reads(DANGLING, PREFIXES)
+    assert Reads.from_data(reads.to_data()) == reads
+    with pytest.raises(ValueError, match="malformed"):
+        Reads.from_data({**reads.to_data(), "local": "yes"})
+    with pytest.raises(ValueError, match="malformed"):
+        Reads.from_data({"predicates": []})
+
+
+def test_a_core_constraint_on_rdf_type_reads_every_type_triple():
+    reads = constants_reads([pyoxigraph.NamedNode(RDF_TYPE)])
+    assert reads.any_type and reads.touches(RDF_TYPE, EX + "AnyClass")
+
+
+def test_a_chain_through_a_literal_does_not_look_it_up_as_a_subject():
+    store = _store(_triple("a", "p", "x"))
+    reads = query_reads("SELECT $this WHERE { $this ex:p ?v . ?w ex:q ?v . ?v ex:r ?z }", PREFIXES)
+    changed = pyoxigraph.Triple(_node("w"), _node("q"), pyoxigraph.Literal("text"))
+    assert reaching(reads, [changed], _match(store)) == set()
+
+
+def test_a_chain_whose_middle_step_matches_nothing_reaches_nothing():
+    store = _store(_triple("a", "p", "x"), _triple("x", "inScheme", "S"))
+    reads = query_reads(
+        "SELECT $this WHERE { $this ?path ?value . ?path ex:valuesFrom ?scheme ."
+        " FILTER NOT EXISTS { ?value ex:inScheme ?scheme } }",
+        PREFIXES,
+    )
+    # y, which nothing refers to, left the scheme S, which no property takes its values from: y alone
+    assert reaching(reads, [_triple("y", "inScheme", "S")], _match(store)) == {_node("y")}
