@@ -173,3 +173,41 @@ def test_a_chain_whose_middle_step_matches_nothing_reaches_nothing():
     )
     # y, which nothing refers to, left the scheme S, which no property takes its values from: y alone
     assert reaching(reads, [_triple("y", "inScheme", "S")], _match(store)) == {_node("y")}
+
+
+def test_every_core_check_and_focus_of_the_project_shapes_is_local():
+    """What :mod:`sovgraph.revalidate` reads of the project's shapes: each core check (its constants
+    written in) and each shape's focus is joined to $this, so a change reaches few focus nodes."""
+    from sovgraph.graph import load
+    from sovgraph.project import find_project
+
+    project = find_project()
+    shapes = shacl.Shapes(q for p in project.shape_files() for q in parse_file(p))
+    shapes.data = (load(project.root, derive=False).store, None)
+    checks = 0
+    for shape in shapes.top_level():
+        plan = shacl.plan(shapes, shape)
+        if plan.patterns:
+            assert query_reads(shacl.focus_text(plan.patterns), shacl.ANALYSIS_PREFIXES).bound
+        for check in plan.checks:
+            text = shacl.check_text(check)
+            assert query_reads(text, shacl.ANALYSIS_PREFIXES).local, text
+            checks += 1
+        for target in plan.targets:
+            assert query_reads(target.select, target.prefixes).bound, target.select
+    assert checks >= 100
+
+
+def test_the_units_of_an_evaluation_hold_its_results():
+    from sovgraph.graph import load
+    from sovgraph.project import find_project
+
+    project = find_project()
+    shapes = shacl.Shapes(q for p in project.shape_files() for q in parse_file(p))
+    outcome = shacl.evaluate(load(project.root, derive=False).store, shapes)
+    assert list(outcome.units) == shapes.top_level()
+    assert [r for units in outcome.units.values() for unit in units for r in unit] == list(outcome.results)
+    for shape, units in outcome.units.items():
+        plan = shacl.plan(shapes, shape)
+        assert len(units) == len(plan.checks) + len(plan.sparql)
+        assert plan.signature() == shacl.plan(shapes, shape).signature()
