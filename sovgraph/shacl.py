@@ -861,7 +861,7 @@ def _run_check(
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _CONSTANT = re.compile(r"\?(k\d+)\b")
 ANALYSIS_PREFIXES = {"rdf": RDF, "rdfs": RDFS, "xsd": XSD}
-"""The prefixes of :func:`check_text` and :func:`focus_text`."""
+"""The prefixes of :func:`check_text`."""
 
 
 def check_text(check: _Check) -> str:
@@ -869,13 +869,6 @@ def check_text(check: _Check) -> str:
     reads, for :func:`sovgraph.validation_reads.query_reads` (an analysis, never run)."""
     body = check.body + (f" FILTER({check.driven})" if check.driven else "")
     return f"SELECT ?this WHERE {{ {_written_in(body, check.query.constants)} }}"
-
-
-def focus_text(patterns: Sequence[tuple[str, Any]]) -> str:
-    """The focus patterns as one query, their constants written in (see :func:`check_text`)."""
-    query = _Query()
-    pattern = _focus_pattern(query, list(patterns))
-    return f"SELECT ?this WHERE {{ {_written_in(pattern, query.constants)} }}"
 
 
 def _written_in(text: str, constants: dict[str, Any]) -> str:
