@@ -16,7 +16,8 @@ A unit whose read-set no changed triple touches keeps its results without a quer
 not local to ``$this``, a target does not bind ``$this`` in every solution, or the change reaches too many
 nodes (or a blank node) is evaluated again whole. The whole validation runs again instead — nothing is
 reused — when the shapes, the set of files or any ``rdfs:subClassOf`` statement changed, when a changed
-triple holds a blank node, when a snapshot is missing or damaged, or when a shape is left to pySHACL; and
+triple holds a blank node, when the change holds more than :data:`MAX_CHANGES` triples, when a snapshot is
+missing or damaged, or when a shape is left to pySHACL; and
 nothing is kept when a result holds a blank node (their labels differ between two loads).
 
 Every file is checked against its SHA-256 before it is used; a state that does not match its own checksum
@@ -49,6 +50,8 @@ FOLDER = "validation"
 STATE = "state.json"
 LIMIT = 1000
 """The most focus nodes a change may reach in one shape before the shape is evaluated again whole."""
+MAX_CHANGES = 1000
+"""The most triples a change may hold before the whole validation runs again instead."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Memory:
         self.folder = folder / FOLDER
         self.state = _read_state(self.folder / STATE)
         self.reads: dict[str, Reads] = _known_reads(self.state)
+        self.plans: tuple[Shapes | None, list[Plan]] = (None, [])  # the plans :meth:`again` made
 
     def again(
         self, store: pyoxigraph.Store, inputs: Sequence[Input], shapes: Shapes, shapes_key: str
@@ -83,11 +87,14 @@ class Memory:
         if found is None:
             return None
         changed, removed = found
+        if len(changed) > MAX_CHANGES:  # a large change: following each triple costs more than evaluating all
+            return None
         graphs = _graphs(inputs)
         shapes.data = (store, graphs)
         plans = _plans(shapes, state["plans"])
         if plans is None:
             return None
+        self.plans = (shapes, plans)
         try:
             kept_units = [_results(plan, kept) for plan, kept in zip(plans, state["units"], strict=True)]
         except (ValueError, TypeError, SyntaxError):
@@ -127,7 +134,8 @@ class Memory:
             from sovgraph.shacl import plan
 
             tops = shapes.top_level()
-            plans = [plan(shapes, shape) for shape in tops]
+            known, planned = self.plans
+            plans = planned if known is shapes else [plan(shapes, shape) for shape in tops]
             files = self._snapshots(store, inputs, dumps or {})
             state = {
                 "format": FORMAT,

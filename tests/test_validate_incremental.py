@@ -277,3 +277,18 @@ def test_a_damaged_state_is_ignored(project: Path, tmp_path: Path, monkeypatch: 
     small_file.write_text(small_file.read_text(encoding="utf-8") + f"<{EX}x> <{SOV}provider> <{EX}y> .\n")
     assert sovgraph.load(project, cache=cache).validate() == sovgraph.load(project).validate()
     assert said == [False]
+
+
+def test_a_large_change_gives_a_whole_validation(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    small_file = project / "data" / "small.nt"
+    sovgraph.load(project, cache=cache).validate()
+    monkeypatch.setattr(revalidate, "MAX_CHANGES", 1)
+    said = _spy(monkeypatch)
+    one, two = f"<{EX}x> <{SOV}provider> <{EX}y> .\n", f"<{EX}x> <{SOV}madeUp1> <{EX}y> .\n"
+    for extra in (one, two + two.replace("madeUp1", "madeUp2")):
+        small_file.write_text(small_file.read_text(encoding="utf-8") + extra)
+        assert sovgraph.load(project, cache=cache).validate() == sovgraph.load(project).validate()
+    assert said == [True, False]  # one triple added, then two more at once
