@@ -12,13 +12,14 @@ the read-sets of the constraints analysed so far. The next validation (:meth:`Me
    that are still focus nodes (their membership asked of the targets with those nodes bound), over the
    union of the files' graphs.
 
-A unit whose read-set no changed triple touches keeps its results without a query. A shape where a query is
-not local to ``$this``, a target does not bind ``$this`` in every solution, or the change reaches too many
-nodes (or a blank node) is evaluated again whole. The whole validation runs again instead — nothing is
-reused — when the shapes, the set of files or any ``rdfs:subClassOf`` statement changed, when a changed
-triple holds a blank node, when the change holds more than :data:`MAX_CHANGES` triples, when a snapshot is
-missing or damaged, or when a shape is left to pySHACL; and
-nothing is kept when a result holds a blank node (their labels differ between two loads).
+A unit whose read-set no changed triple touches keeps its results without a query. A shape where a target
+does not bind ``$this`` in every solution, or where the change reaches too many nodes (or a blank node), is
+evaluated again whole over the files' graphs when its SPARQL queries are local. When one is not (an
+aggregate: over the files' graphs, a triple stated in two files counts twice), the whole validation runs
+again instead, reusing nothing; so it does when the shapes, the set of files or any ``rdfs:subClassOf``
+statement changed, when a changed triple holds a blank node, when the change holds more than
+:data:`MAX_CHANGES` triples, when a snapshot is missing or damaged, or when a shape is left to pySHACL.
+Nothing is kept when a result holds a blank node (their labels differ between two loads).
 
 Every file is checked against its SHA-256 before it is used; a state that does not match its own checksum
 is ignored. The findings' files are not kept: the caller finds them again for every finding (the derived
@@ -104,6 +105,8 @@ class Memory:
         try:
             for plan, kept in zip(plans, kept_units, strict=True):
                 again = self._shape(store, graphs, plan, kept, changed, match)
+                if again is None and not self._local(plan):
+                    return None  # over the files' graphs, an aggregate counts a triple once per file
                 if again is None:
                     again = _whole(store, shapes, plan.shape, graphs)
                 units[plan.shape] = tuple(tuple(u) for u in again)
@@ -242,6 +245,12 @@ class Memory:
                 fresh, _ = plan.sparql[index - len(plan.checks)].run(store, nodes, graphs)
             units.append([r for r in old if r.focus not in again] + fresh)
         return units
+
+    def _local(self, plan: Plan) -> bool:
+        """Whether every SPARQL query of the shape is local: no aggregate, whose count would differ over
+        the files' graphs (a triple twice, in two files) from the count over their merge, validated."""
+        queries: list[Any] = [*plan.targets, *plan.sparql]
+        return all(self._reads(q.select, q.prefixes).local for q in queries)
 
     def _reached(
         self, text: str, prefixes: dict[str, str], changed: list[pyoxigraph.Triple], match: Any

@@ -292,3 +292,75 @@ def test_a_large_change_gives_a_whole_validation(
         small_file.write_text(small_file.read_text(encoding="utf-8") + extra)
         assert sovgraph.load(project, cache=cache).validate() == sovgraph.load(project).validate()
     assert said == [True, False]  # one triple added, then two more at once
+
+
+OTHER_SHAPES = f'''
+@prefix sh:    <http://www.w3.org/ns/shacl#> .
+@prefix sov:   <{SOV}> .
+@prefix sovsh: <https://w3id.org/sovgraph/shapes#> .
+@prefix ex:    <{EX}> .
+
+ex:NamedShape a sh:NodeShape ;
+    sh:targetNode <{SYNTH}hosting-1> , <{SYNTH}hosting-2> , ex:x ;
+    sh:property [ sh:path sov:provider ; sh:minCount 1 ; sh:message "names no provider" ] .
+
+ex:ProviderShape a sh:NodeShape ;
+    sh:targetObjectsOf sov:provider ;
+    sh:class sov:Organisation ;
+    sh:message "provides, but is no organisation" .
+
+ex:CompanyShape a sh:NodeShape ;
+    sh:target [
+        a sh:SPARQLTarget ;
+        sh:prefixes sovsh:prefixes ;
+        sh:select "SELECT ?this WHERE {{ ?h a sov:Hosting OPTIONAL {{ ?h sov:provider ?this }} }}" ;
+    ] ;
+    sh:sparql [
+        a sh:SPARQLConstraint ;
+        sh:prefixes sovsh:prefixes ;
+        sh:message "provides, but is no company" ;
+        sh:select "SELECT $this WHERE {{ FILTER NOT EXISTS {{ $this a sov:Company }} }}" ;
+    ] .
+
+ex:BusyProviderShape a sh:NodeShape ;
+    sh:targetObjectsOf sov:provider ;
+    sh:sparql [
+        a sh:SPARQLConstraint ;
+        sh:prefixes sovsh:prefixes ;
+        sh:message "provides {{?n}} hostings" ;
+        sh:select """SELECT $this (COUNT(?h) AS ?n) WHERE {{ ?h sov:provider $this }}
+                     GROUP BY $this HAVING(COUNT(?h) > 1)""" ;
+    ] .
+'''
+
+
+def test_shapes_of_other_kinds_give_the_report_a_whole_validation_gives(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Target nodes, objects-of targets, a target that does not bind $this in every solution (its shape
+    evaluated again whole) and a constraint that is not local (an aggregate: a whole validation)."""
+    (project / "ontology" / "shapes" / "other.ttl").write_text(OTHER_SHAPES, encoding="utf-8")
+    cache = tmp_path / "cache"
+    small_file = project / "data" / "small.nt"
+    original = small_file.read_text(encoding="utf-8").splitlines()
+    big = (project / "data" / "big.nt").read_text(encoding="utf-8").splitlines()
+    first = sovgraph.load(project, cache=cache).validate()
+    assert any("hostings" in f.message for f in first.findings)  # the aggregate's
+    said = _spy(monkeypatch)
+    rng = random.Random(5)
+    reports = []
+    for step in range(16):
+        lines = _edit(rng, small_file.read_text(encoding="utf-8").splitlines(), big, original)
+        if step % 3 == 0:  # a hosting given a provider of its own, or a named node one
+            node = rng.choice([f"<{SYNTH}hosting-{rng.randrange(1, 4)}>", f"<{EX}x>"])
+            lines.append(
+                f"{node} <{SOV}provider> <{SYNTH}{rng.choice(['company-1', 'src-2', 'person-3'])}> ."
+            )
+        small_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        got = sovgraph.load(project, cache=cache).validate()
+        expected = sovgraph.load(project).validate()
+        assert got == expected, (step, set(got.findings) ^ set(expected.findings))
+        reports.append(got)
+    assert sum(said) >= 4, said  # (a change to a provider or a hosting: the aggregate, all again)
+    assert any("no company" in f.message for r in reports for f in r.findings)
+    assert len({r.findings for r in reports}) > 4
