@@ -98,7 +98,7 @@ class Memory:
         self.plans = (shapes, plans)
         try:
             kept_units = [_results(plan, kept) for plan, kept in zip(plans, state["units"], strict=True)]
-        except (ValueError, TypeError, SyntaxError):
+        except (ValueError, TypeError, KeyError, SyntaxError):  # a state written by something else
             return None
         match = _matcher(store, removed)
         units: dict[Any, tuple[tuple[Result, ...], ...]] = {}
@@ -319,9 +319,10 @@ def _read_state(path: Path) -> dict[str, Any] | None:
         return None
     if set(state) != {"format", "shapes", "files", "plans", "units", "reads"}:
         return None
-    if not (isinstance(state["plans"], list) and isinstance(state["units"], list)):
+    kinds = {"shapes": str, "files": dict, "plans": list, "units": list, "reads": dict}
+    if not all(isinstance(state[key], kind) for key, kind in kinds.items()):
         return None
-    if len(state["plans"]) != len(state["units"]) or not isinstance(state["files"], dict):
+    if len(state["plans"]) != len(state["units"]):
         return None
     return state
 
@@ -331,7 +332,7 @@ def _known_reads(state: dict[str, Any] | None) -> dict[str, Reads]:
     for key, data in (state or {}).get("reads", {}).items():
         try:
             found[key] = Reads.from_data(data)
-        except ValueError:
+        except (ValueError, TypeError):
             continue
     return found
 

@@ -364,3 +364,31 @@ def test_shapes_of_other_kinds_give_the_report_a_whole_validation_gives(
     assert sum(said) >= 4, said  # (a change to a provider or a hosting: the aggregate, all again)
     assert any("no company" in f.message for r in reports for f in r.findings)
     assert len({r.findings for r in reports}) > 4
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"units": [[[["not a term", None, None, None]]]]},
+        {"units": "none"},
+        {"reads": {"k": {"predicates": 1}}},
+        {"files": {"data/small.nt": {"sha256": 1}}},
+        {"plans": [1, 2]},
+    ],
+)
+def test_a_state_written_by_something_else_is_ignored(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: dict[str, object]
+) -> None:
+    """A state with its checksum right but a content sovgraph did not write: a whole validation."""
+    import hashlib
+    import json
+
+    cache = tmp_path / "cache"
+    small_file = project / "data" / "small.nt"
+    sovgraph.load(project, cache=cache).validate()
+    path = cache / revalidate.FOLDER / revalidate.STATE
+    state = {**json.loads(path.read_bytes().partition(b"\n")[2]), **damage}
+    body = json.dumps(state).encode("utf-8")
+    path.write_bytes(hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
+    small_file.write_text(small_file.read_text(encoding="utf-8") + f"<{EX}x> <{SOV}provider> <{EX}y> .\n")
+    assert sovgraph.load(project, cache=cache).validate() == sovgraph.load(project).validate()
