@@ -119,11 +119,15 @@ class Result:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The results of the shapes evaluated here, and the shapes left to pySHACL (with the reason)."""
+    """The results of the shapes evaluated here, and the shapes left to pySHACL (with the reason).
+
+    ``units`` holds, for each shape evaluated here (in the order of :meth:`Shapes.top_level`), the results
+    of each of its constraints: its core checks, then its SHACL-SPARQL constraints (see :class:`Plan`)."""
 
     results: tuple[Result, ...] = ()
     left: dict[Any, str] = field(default_factory=dict)
     queries: int = 0
+    units: dict[Any, tuple[tuple[Result, ...], ...]] = field(default_factory=dict)
 
 
 class Shapes:
@@ -252,23 +256,77 @@ def evaluate(store: pyoxigraph.Store, shapes: Shapes, default_graph: Sequence[An
         return Outcome(left=dict.fromkeys(tops, whole))
     results: list[Result] = []
     left: dict[Any, str] = {}
+    units: dict[Any, tuple[tuple[Result, ...], ...]] = {}
     queries = 0
     for shape in tops:
         try:
-            found, count = _evaluate_shape(store, shapes, shape, default_graph)
+            found, count = evaluate_shape(store, shapes, shape, default_graph)
         except ShapeNotTranslated as why:
             left[shape] = str(why)
             continue
-        results += found
+        units[shape] = tuple(tuple(u) for u in found)
+        results += [r for unit in found for r in unit]
         queries += count
-    return Outcome(tuple(results), left, queries)
+    return Outcome(tuple(results), left, queries, units)
 
 
-def _evaluate_shape(
-    store: pyoxigraph.Store, shapes: Shapes, shape: Any, default_graph: Sequence[Any] | None
-) -> tuple[list[Result], int]:
-    import pyoxigraph
+@dataclass(frozen=True)
+class Plan:
+    """A top-level shape as translated: its focus (``patterns`` evaluated inside each query, the
+    ``sh:targetNode`` ``nodes``, its SPARQL ``targets``) and its constraints, each one *unit* of results:
+    the core ``checks``, then the SHACL-SPARQL constraints (``sparql``)."""
 
+    shape: Any
+    patterns: tuple[tuple[str, Any], ...]
+    nodes: tuple[Any, ...]
+    targets: tuple[SparqlTarget, ...]
+    checks: tuple[_Check, ...]
+    sparql: tuple[_SparqlConstraint, ...]
+
+    def signature(self) -> str:
+        """A digest of everything the plan's queries and reports are made of: equal signatures, equal
+        plans (the subclass lists it holds included)."""
+        import hashlib
+
+        parts: list[object] = [
+            _node_text(self.shape),
+            [(kind, str(term)) for kind, term in self.patterns],
+            [str(n) for n in self.nodes],
+            [(t.select, sorted(t.prefixes.items())) for t in self.targets],
+        ]
+        for check in self.checks:
+            constants = [(name, str(term)) for name, term in check.query.constants.items()]
+            parts.append([check.body, constants, str(check.path), check.messages, check.severity])
+            parts.append([check.grouped, check.value, check.driven])
+        for constraint in self.sparql:
+            parts.append([constraint.select, sorted(constraint.prefixes.items()), constraint.messages])
+            parts.append(constraint.severity)
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def plan(shapes: Shapes, shape: Any) -> Plan:
+    """The translation of a top-level shape (its subclass lists read from the data :attr:`Shapes.data`),
+    or :class:`ShapeNotTranslated` when it is left to pySHACL; nothing is evaluated."""
+    _refuse(shapes, shape)
+    targets = tuple(_target(shapes, t) for t in shapes.objects(shape, SH + "target"))
+    return Plan(
+        shape,
+        tuple(_patterns(shapes, shape)),
+        tuple(dict.fromkeys(shapes.objects(shape, SH + "targetNode"))),
+        targets,
+        tuple(_checks(shapes, shape)),
+        tuple(_sparql_constraint(shapes, shape, c) for c in shapes.objects(shape, SH + "sparql")),
+    )
+
+
+def _node_text(term: Any) -> str:
+    """A shape's name as text: its IRI, or the same text for any blank node (their labels differ between
+    two parses of the same file)."""
+    return "_" if type(term).__name__ == "BlankNode" else str(term)
+
+
+def _refuse(shapes: Shapes, shape: Any) -> None:
+    """Raise :class:`ShapeNotTranslated` for a top-level shape the translation cannot take at all."""
     about = shapes.about[shape]
     if SH + "path" in about:
         raise ShapeNotTranslated("a property shape with a target")
@@ -277,35 +335,55 @@ def _evaluate_shape(
     unknown = [p for p in about if p.startswith(SH) and p not in _INERT | _VALUE | {SH + "sparql"}]
     if unknown:
         raise ShapeNotTranslated(f"{_short(unknown[0])} on a node shape")
+
+
+def evaluate_shape(
+    store: pyoxigraph.Store, shapes: Shapes, shape: Any, default_graph: Sequence[Any] | None
+) -> tuple[list[list[Result]], int]:
+    """The results of each constraint of a top-level shape (its units, see :class:`Plan`) and the number of
+    queries run, or :class:`ShapeNotTranslated` when the shape is left to pySHACL."""
+    import pyoxigraph
+
+    _refuse(shapes, shape)
     patterns, nodes = _targets(store, shapes, shape, default_graph)
     checks = list(_checks(shapes, shape))
     sparql = [_sparql_constraint(shapes, shape, c) for c in shapes.objects(shape, SH + "sparql")]
     if nodes and any(isinstance(n, pyoxigraph.BlankNode) for n in nodes):
         raise ShapeNotTranslated("a target that selects blank nodes")
-    results: list[Result] = []
+    units: list[list[Result]] = []
     count = 0
     for check in checks:
+        found: list[Result] = []
         for focus in (patterns, nodes):
             if not focus:
                 continue
-            rows = _run_check(store, check, focus, default_graph)
+            found += check_results(store, check, focus, default_graph)
             count += 1
-            for row in rows:
-                value = row["value"] if check.value else None
-                results.append(Result(row["this"], check.path, value, check.messages, check.severity))
+        units.append(found)
     if sparql:
         focus_nodes = list(nodes)
         if patterns:
-            focus_nodes += _focus_nodes(store, patterns, default_graph)
+            focus_nodes += focus_members(store, patterns, default_graph)
             count += 1
         if any(isinstance(n, pyoxigraph.BlankNode) for n in focus_nodes):
             raise ShapeNotTranslated("SPARQL constraints on blank focus nodes")
         focus_nodes = list(dict.fromkeys(focus_nodes))
         for constraint in sparql:
             found, queries = constraint.run(store, focus_nodes, default_graph)
-            results += found
+            units.append(found)
             count += queries
-    return results, count
+    return units, count
+
+
+def check_results(
+    store: pyoxigraph.Store, check: _Check, focus: Sequence[Any], default_graph: Sequence[Any] | None
+) -> list[Result]:
+    """The results of one core check, for a focus given as patterns or as nodes."""
+    rows = _run_check(store, check, list(focus), default_graph)
+    return [
+        Result(row["this"], check.path, row["value"] if check.value else None, check.messages, check.severity)
+        for row in rows
+    ]
 
 
 # --- targets -----------------------------------------------------------------------------------------------
@@ -316,6 +394,15 @@ def _targets(
 ) -> tuple[list[tuple[str, Any]], list[Any]]:
     """The shape's focus: (kind, term) patterns evaluated inside each query, and explicit nodes
     (``sh:targetNode`` and what its SPARQL targets select)."""
+    patterns = _patterns(shapes, shape)
+    nodes = list(shapes.objects(shape, SH + "targetNode"))
+    for target in shapes.objects(shape, SH + "target"):
+        nodes += _target(shapes, target).run(store, default_graph)
+    return patterns, list(dict.fromkeys(nodes))
+
+
+def _patterns(shapes: Shapes, shape: Any) -> list[tuple[str, Any]]:
+    """The shape's class, subjects-of and objects-of targets, as (kind, term) focus patterns."""
     import pyoxigraph
 
     patterns: list[tuple[str, Any]] = []
@@ -327,22 +414,50 @@ def _targets(
                 patterns += [("type", c) for c in shapes.subclasses(term)]
             else:
                 patterns.append((kind, term))
-    patterns = list(dict.fromkeys(patterns))
-    nodes = list(shapes.objects(shape, SH + "targetNode"))
-    for target in shapes.objects(shape, SH + "target"):
-        types = {getattr(t, "value", None) for t in shapes.objects(target, RDF + "type")}
-        select = shapes.one(target, SH + "select")
-        extra = set(shapes.about.get(target, {})) - {RDF + "type", SH + "select", SH + "prefixes"}
-        if SH + "SPARQLTarget" not in types or select is None or extra:
-            raise ShapeNotTranslated("a target that is not a plain sh:SPARQLTarget")
+    return list(dict.fromkeys(patterns))
+
+
+@dataclass(frozen=True)
+class SparqlTarget:
+    """A plain ``sh:SPARQLTarget``: its query and the prefixes it declares."""
+
+    select: str
+    prefixes: dict[str, str]
+
+    def run(
+        self, store: pyoxigraph.Store, default_graph: Sequence[Any] | None, among: Sequence[Any] | None = None
+    ) -> list[Any]:
+        """The focus nodes it selects; with ``among``, only those of them it selects (bound to ``$this`` by
+        a ``VALUES`` block: the same nodes when ``$this`` is bound in every solution)."""
+        if among is None:
+            return self._select(store, self.select, default_graph)
+        from sovgraph.sparql.bind import bind_values
+
+        found: list[Any] = []
+        for start in range(0, len(among), CHUNK):
+            text = bind_values(self.select, "this", among[start : start + CHUNK])
+            found += self._select(store, text, default_graph)
+        return found
+
+    def _select(self, store: pyoxigraph.Store, text: str, default_graph: Sequence[Any] | None) -> list[Any]:
+        import pyoxigraph
+
         try:
-            rows = store.query(select.value, prefixes=_prefixes(shapes, target), **_dataset(default_graph))
+            rows = store.query(text, prefixes=self.prefixes, **_dataset(default_graph))
         except (SyntaxError, ValueError, RuntimeError, OSError) as exc:
             raise ShapeNotTranslated(f"a SPARQL target Oxigraph cannot run ({exc})") from None
         if not isinstance(rows, pyoxigraph.QuerySolutions) or "this" not in {v.value for v in rows.variables}:
             raise ShapeNotTranslated("a SPARQL target that selects no ?this")
-        nodes += [row["this"] for row in rows if row["this"] is not None]
-    return patterns, list(dict.fromkeys(nodes))
+        return [row["this"] for row in rows if row["this"] is not None]
+
+
+def _target(shapes: Shapes, target: Any) -> SparqlTarget:
+    types = {getattr(t, "value", None) for t in shapes.objects(target, RDF + "type")}
+    select = shapes.one(target, SH + "select")
+    extra = set(shapes.about.get(target, {})) - {RDF + "type", SH + "select", SH + "prefixes"}
+    if SH + "SPARQLTarget" not in types or select is None or extra:
+        raise ShapeNotTranslated("a target that is not a plain sh:SPARQLTarget")
+    return SparqlTarget(str(select.value), _prefixes(shapes, target))
 
 
 def _focus_pattern(query: _Query, patterns: list[tuple[str, Any]]) -> str:
@@ -358,13 +473,25 @@ def _focus_pattern(query: _Query, patterns: list[tuple[str, Any]]) -> str:
     return " UNION ".join(branches)
 
 
-def _focus_nodes(
-    store: pyoxigraph.Store, patterns: list[tuple[str, Any]], default_graph: Sequence[Any] | None
+def focus_members(
+    store: pyoxigraph.Store,
+    patterns: Sequence[tuple[str, Any]],
+    default_graph: Sequence[Any] | None,
+    among: Sequence[Any] | None = None,
 ) -> list[Any]:
+    """The nodes the focus ``patterns`` select (with ``among``: only those of them, bound by ``VALUES``)."""
+    from sovgraph.sparql.bind import bind_values
+
     query = _Query()
-    pattern = _focus_pattern(query, patterns)
+    pattern = _focus_pattern(query, list(patterns))
     text = f"SELECT DISTINCT ?this {query.projection()} WHERE {{ {pattern} }}"
-    return [row["this"] for row in _select(store, text, query, default_graph)]
+    if among is None:
+        return [row["this"] for row in _select(store, text, query, default_graph)]
+    found: list[Any] = []
+    for start in range(0, len(among), CHUNK):
+        bound = bind_values(text, "this", among[start : start + CHUNK])
+        found += [row["this"] for row in _select(store, bound, query, default_graph)]
+    return found
 
 
 # --- core constraints --------------------------------------------------------------------------------------
@@ -729,6 +856,31 @@ def _run_check(
     for start in range(0, len(focus), CHUNK):
         rows += _select(store, bind_values(text, "this", focus[start : start + CHUNK]), query, default_graph)
     return rows
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_CONSTANT = re.compile(r"\?(k\d+)\b")
+ANALYSIS_PREFIXES = {"rdf": RDF, "rdfs": RDFS, "xsd": XSD}
+"""The prefixes of :func:`check_text`."""
+
+
+def check_text(check: _Check) -> str:
+    """A core check's patterns and conditions as one query, its constants written in as terms: what it
+    reads, for :func:`sovgraph.validation_reads.query_reads` (an analysis, never run)."""
+    body = check.body + (f" FILTER({check.driven})" if check.driven else "")
+    return f"SELECT ?this WHERE {{ {_written_in(body, check.query.constants)} }}"
+
+
+def _written_in(text: str, constants: dict[str, Any]) -> str:
+    """``text`` with each constant's variable replaced by the term (outside string literals)."""
+    parts = []
+    last = 0
+    for string in _STRING.finditer(text):
+        parts.append(_CONSTANT.sub(lambda m: str(constants[m.group(1)]), text[last : string.start()]))
+        parts.append(string.group())
+        last = string.end()
+    parts.append(_CONSTANT.sub(lambda m: str(constants[m.group(1)]), text[last:]))
+    return "".join(parts)
 
 
 def _select(

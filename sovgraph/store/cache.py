@@ -97,6 +97,7 @@ _OWN = (
     DERIVED_NT,
     "lock",
     ANSWERS,
+    "validation",
 )  # what sovgraph writes in its folder (and validation-*.json, reads-*.json)
 _KEYS = frozenset({"format", "files", "derived", "derived_nt", "store", "store_stat", "seen", "checksum"})
 _UNCHECKED = ("LOG", "LOCK")  # RocksDB's informational log and its lock change on every open
