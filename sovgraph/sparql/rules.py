@@ -113,11 +113,9 @@ def is_recursive(rule: QueryFile) -> bool:
 
 def _size(store: pyoxigraph.Store, graph: pyoxigraph.NamedNode) -> int:
     """How many triples the derived graph holds (counted by the engine, not in Python)."""
-    import pyoxigraph
+    from sovgraph.store.ingest import graph_size
 
-    rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)
-    assert isinstance(rows, pyoxigraph.QuerySolutions)
-    return int(next(iter(rows))[0].value)
+    return graph_size(store, graph)
 
 
 def rule_iri(name: str) -> str:
