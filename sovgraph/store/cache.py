@@ -983,7 +983,19 @@ def _open(folder: Path, *, read_only: bool) -> pyoxigraph.Store:
     import pyoxigraph
 
     location = str(folder / "store")  # under the cache's lock: a failure here is damage (rebuilt)
-    return pyoxigraph.Store.read_only(location) if read_only else pyoxigraph.Store(location)
+    if read_only:
+        return pyoxigraph.Store.read_only(location)
+    try:
+        return pyoxigraph.Store(location)
+    except OSError as exc:
+        if "lock hold by current process" not in str(exc):
+            raise
+    # A graph loaded earlier in this process still holds the store open for writing (RocksDB's own lock),
+    # kept alive only by a reference cycle: collect it, which closes the store, and open again.
+    import gc
+
+    gc.collect()
+    return pyoxigraph.Store(location)
 
 
 def _loaded(path: Path, label: str, entry: dict[str, Any]) -> LoadedFile:
