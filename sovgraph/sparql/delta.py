@@ -207,7 +207,7 @@ def _typed(triples: Sequence[tuple[Any, ...]]) -> Guards:
 
 def _pattern(triple: tuple[Any, ...], found: _Found, guards: Guards) -> None:
     from rdflib import URIRef, Variable
-    from rdflib.paths import MulPath, SequencePath
+    from rdflib.paths import SequencePath
 
     subject, predicate, obj = triple
     if isinstance(predicate, URIRef) and predicate != URIRef(RDF_TYPE):
@@ -217,13 +217,7 @@ def _pattern(triple: tuple[Any, ...], found: _Found, guards: Guards) -> None:
         for iri in _path_iris(predicate, _Found()):
             found.uses.setdefault(iri, []).append(None)
     if (
-        isinstance(predicate, SequencePath)
-        and len(predicate.args) == 2
-        and predicate.args[0] == URIRef(RDF_TYPE)
-        and isinstance(predicate.args[1], MulPath)
-        and predicate.args[1].path == URIRef(SUBCLASS)
-        and predicate.args[1].mod == "*"
-        and isinstance(obj, URIRef)
+        isinstance(predicate, SequencePath) and is_type(predicate) and isinstance(obj, URIRef)
     ):  # ?x a/rdfs:subClassOf* K: type triples of K and of its subclasses
         found.predicates.update((RDF_TYPE, SUBCLASS))
         found.classes.add(str(obj))
