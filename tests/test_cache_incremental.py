@@ -324,6 +324,51 @@ def test_a_file_changed_since_it_was_hashed_is_not_read_into_the_copy(tmp_path: 
     assert _file_at(path, sha) is None
 
 
+def test_a_file_that_kept_its_status_since_it_was_hashed_is_not_hashed_again(tmp_path: Path) -> None:
+    """With the status the file had when hashed (a :class:`Seen`), a settled file still in that status is
+    read without hashing it again; a file changed since, or one hashed just after it was written, is hashed
+    and refused if its content is not the one recorded."""
+    import hashlib
+    import os
+
+    from sovgraph.store.cache import SETTLED_NS, Seen, _file_at, file_status
+
+    path = tmp_path / "f.nt"
+    path.write_bytes(b"<urn:x:s> <urn:x:p> <urn:x:o> .\n")
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    settled = Seen(sha, file_status(path), file_status(path)[2] + SETTLED_NS)  # type: ignore[index]
+    wrong = "0" * 64
+    # the recorded SHA-256 is trusted (not computed again) only for the file in the status it was hashed in
+    assert _file_at(path, sha, settled) == b"<urn:x:s> <urn:x:p> <urn:x:o> .\n"
+    assert _file_at(path, wrong, settled._replace(sha256=wrong)) == path.read_bytes()
+    fresh = settled._replace(sha256=wrong, at=settled.at - SETTLED_NS)  # hashed just after it was written
+    assert _file_at(path, wrong, fresh) is None
+    path.write_bytes(b"<urn:x:s> <urn:x:p> <urn:x:x> .\n")  # the same size, another content
+    os.utime(path, ns=(settled.stat[1], settled.stat[1]))  # type: ignore[index]
+    assert _file_at(path, sha, settled) is None
+
+
+def test_only_the_store_files_whose_status_changed_are_hashed_again(tmp_path: Path) -> None:
+    from sovgraph.store.cache import file_status, store_digests
+
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "000001.sst").write_bytes(b"one")
+    (store / "000002.log").write_bytes(b"two")
+    (store / "LOG").write_bytes(b"not checked")
+    truth = store_digests(store)
+    assert set(truth) == {"000001.sst", "000002.log"}
+    status = {name: file_status(store / name) for name in truth}
+    known = {name: "f" * 64 for name in truth}  # what a kept digest would say
+    assert store_digests(store, known, status) == known  # nothing changed: nothing read
+    (store / "000002.log").write_bytes(b"two, longer")
+    (store / "000003.sst").write_bytes(b"three")
+    found = store_digests(store, known, status)
+    assert found["000001.sst"] == "f" * 64
+    assert found["000002.log"] == store_digests(store)["000002.log"] != truth["000002.log"]
+    assert found["000003.sst"] == store_digests(store)["000003.sst"]
+
+
 def test_whether_the_computed_store_is_handed_over_is_decided_as_by_counting(
     project: Path, tmp_path: Path
 ) -> None:

@@ -18,7 +18,7 @@ import pytest
 import sovgraph
 from sovgraph.errors import QueryError
 from sovgraph.sparql.delta import Lookup, reads, rule_affected
-from sovgraph.sparql.incremental import HEADER, record, rederive, sections
+from sovgraph.sparql.incremental import HEADER, _spans, record, rederive, sections
 from sovgraph.sparql.rules import DERIVED_GRAPH, materialise
 from sovgraph.tools import synth
 
@@ -112,6 +112,24 @@ def test_the_kept_text_reads_back_and_anything_else_is_refused() -> None:
     assert sections(b"<urn:x:s> <urn:x:p> <urn:x:o> .\n") is None  # a derived graph without sections
     assert sections(HEADER + b"a\n" + HEADER + b"a\n") is None
     assert sections(b"") is None
+
+
+def test_each_section_is_found_where_it_is_written() -> None:
+    """The sections a rule that is not run puts back as written are cut from the kept text: each span holds
+    the section's header and exactly its lines."""
+    outputs = {
+        "first": {b"<urn:x:s> <urn:x:p> <urn:x:o> .", b"<urn:x:s> <urn:x:p> <urn:x:o2> ."},
+        "empty": set(),
+        "last": {b"<urn:x:s> <urn:x:p> <urn:x:o> .", b'<urn:x:t> <urn:x:q> "# rule not a header" .'},
+    }
+    text = record(outputs, ["first", "empty", "last"])
+    spans = _spans(text)
+    assert list(spans) == ["first", "empty", "last"]
+    for name, (start, end) in spans.items():
+        part = text[start:end]
+        assert part.startswith(HEADER + name.encode("utf-8") + b"\n") or part == HEADER + name.encode("utf-8")
+        assert sections(part) == {name: outputs[name]}
+    assert spans["last"][1] == len(text) and spans["first"][0] == 0
 
 
 @pytest.fixture()

@@ -83,6 +83,7 @@ def rederive(
         runs = materialise(store, rules, outputs)
         return runs, record(outputs, names), None
     assert kept is not None
+    spans = _spans(kept)
     graph = pyoxigraph.NamedNode(DERIVED_GRAPH)
     if store.contains_named_graph(graph):
         store.remove_graph(graph)
@@ -91,14 +92,16 @@ def rederive(
     look = Lookup(store, delta, _kept_classes(kept))  # a kept rule's classes count before it applies again
     runs, outputs = [], {}
     for rule, read in zip(rules, reads(), strict=True):
+        section = kept[slice(*spans[rule.name])]  # its kept output as written: loaded as it is
         if rule_affected(read, delta, look) is None:
             outputs[rule.name] = old[rule.name]
-            _load(store, old[rule.name], graph)
+            _load_text(store, section, graph)
             runs.append(RuleRun(rule.name, 0, 0))
             continue
         again = None
         if read.focus is not None:
-            again = _refocus(store, rule, read.focus, delta, look, old[rule.name], graph, kept)
+            output = (old[rule.name], section)
+            again = _refocus(store, rule, read.focus, delta, look, output, graph, outputs)
         run, lines = again if again is not None else apply_rule(store, rule, graph)
         runs.append(run)
         outputs[rule.name] = lines
@@ -143,19 +146,22 @@ def _refocus(
     plan: Plan,
     delta: Sequence[pyoxigraph.Triple],
     look: Lookup,
-    old: set[bytes],
+    kept_output: tuple[set[bytes], bytes],
     graph: pyoxigraph.NamedNode,
-    text: bytes,
+    earlier: Mapping[str, set[bytes]],
 ) -> tuple[RuleRun, set[bytes]] | None:
-    """Run a non-recursive rule for the focus values the change reaches only, its kept output (``old``, a
-    section of the kept ``text``) for the others put back; ``None`` when those values are not known (the
-    rule then runs whole)."""
+    """Run a non-recursive rule for the focus values the change reaches only, its kept output for the others
+    put back (``kept_output``: the lines of its section of the kept text, and the section as written, which
+    is searched rather than the whole text);
+    ``None`` when those values are not known (the rule then runs whole). ``earlier``: the output of the rules
+    before it, in the graph already."""
+    old, section = kept_output
     if is_recursive(rule):
         return None
     nodes = reached(plan, delta, look, store)
     if nodes is None:
         return None
-    links = _links(text, old, plan.links)
+    links = _links(section, old, plan.links)
     linked: dict[bytes, set[bytes]] = {}  # focus value: the subjects linked to it
     for subject, values in links.items():
         for value in values:
@@ -164,19 +170,23 @@ def _refocus(
     if len(focus) > MAX_FOCUS or not all(_plain_iri(value) for value in focus):
         return None
     dropped = focus.union(*(linked.get(value, set()) for value in focus))
-    kept = old - _about(text, dropped) if dropped else old
+    kept = old - _about(section, dropped) if dropped else old
     if focus:
         listed = " ".join(sorted(v.decode("utf-8") for v in focus))
         query = f"{rule.text[: plan.where]} VALUES {plan.focus} {{ {listed} }} {rule.text[plan.where :]}"
         run, lines = apply_rule(store, rule, graph, query)
     else:
         run, lines = RuleRun(rule.name, 0, 0), set()
-    _load(store, kept, graph)
+    # The section goes back whole (one load, no set joined), then the lines of the values run again that
+    # nothing else derives are taken out again.
+    _load_text(store, section, graph)
+    again = (old - kept) - lines
+    _remove(store, [line for line in again if not any(line in out for out in earlier.values())], graph)
     return run, kept | lines
 
 
 def _links(text: bytes, section: set[bytes], predicates: Iterable[str]) -> dict[bytes, set[bytes]]:
-    """The focus values each subject of a rule's output (``section``, in the kept ``text``) is linked to by
+    """The focus values each subject of a rule's output (``section``, its lines in ``text``) is linked to by
     ``predicates``, as N-Triples."""
     found: dict[bytes, set[bytes]] = {}
     for predicate in predicates:
@@ -229,12 +239,32 @@ def _plain_iri(value: bytes) -> bool:
     return value.startswith(b"<") and value.endswith(b">") and not any(c in value for c in b' \\"{}|^`')
 
 
-def _load(store: pyoxigraph.Store, lines: set[bytes], graph: pyoxigraph.NamedNode) -> None:
+def _spans(data: bytes) -> dict[str, tuple[int, int]]:
+    """Where each section of a kept text (:func:`record`, checked by :func:`sections`) starts and ends."""
+    starts = [0]
+    position = data.find(b"\n" + HEADER)
+    while position >= 0:
+        starts.append(position + 1)
+        position = data.find(b"\n" + HEADER, position + 1)
+    found = {}
+    for start, end in zip(starts, [*starts[1:], len(data)], strict=True):
+        name = data[start + len(HEADER) : data.find(b"\n", start)]
+        found[name.decode("utf-8", "replace")] = (start, end)
+    return found
+
+
+def _load_text(store: pyoxigraph.Store, text: bytes, graph: pyoxigraph.NamedNode) -> None:
+    """Load N-Triples that pyoxigraph wrote (comment lines allowed) into ``graph``, leniently."""
     import pyoxigraph
 
-    if lines:
-        # lines pyoxigraph wrote: read leniently (no check of every IRI again), a third faster
-        store.load(b"\n".join(lines), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+    store.load(text, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+
+
+def _remove(store: pyoxigraph.Store, lines: Iterable[bytes], graph: pyoxigraph.NamedNode) -> None:
+    import pyoxigraph
+
+    for triple in _triples(lines):
+        store.remove(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, graph))
 
 
 def _triples(lines: Iterable[bytes]) -> list[pyoxigraph.Triple]:

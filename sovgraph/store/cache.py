@@ -347,26 +347,44 @@ def digests(paths: Iterable[Path], seen: dict[str, dict[str, Any]]) -> dict[Path
         now = time.time_ns()
         stat = file_status(path)
         was = seen.get(key)
-        if (
-            was is not None
-            and stat is not None
-            and was["stat"] == stat
-            and stat[1] <= was["at"] - SETTLED_NS
-            and stat[2] <= was["at"] - SETTLED_NS
-        ):
+        if was is not None and _settled(Seen(was["sha256"], was["stat"], was["at"]), stat):
             found[path] = Seen(was["sha256"], stat, was["at"])
         else:
             found[path] = Seen(digest(path), stat, now)
     return found
 
 
+def _settled(seen: Seen, stat: list[int] | None) -> bool:
+    """Whether a file whose status is now ``stat`` still has the content ``seen`` hashed: the same status,
+    and not modified within :data:`SETTLED_NS` before it was hashed."""
+    return (
+        stat is not None
+        and seen.stat == stat
+        and stat[1] <= seen.at - SETTLED_NS
+        and stat[2] <= seen.at - SETTLED_NS
+    )
+
+
 def _seen_entries(seen: dict[Path, Seen]) -> dict[str, dict[str, Any]]:
     return {os.path.abspath(p): e for p, s in seen.items() if (e := s.entry()) is not None}
 
 
-def store_digests(location: Path) -> dict[str, str]:
-    """The SHA-256 of every file of an on-disk store (RocksDB's informational log and lock excepted)."""
-    return {path.name: digest(path) for path in _store_files(location)}
+def store_digests(
+    location: Path,
+    known: Mapping[str, str] | None = None,
+    status: Mapping[str, list[int] | None] | None = None,
+) -> dict[str, str]:
+    """The SHA-256 of every file of an on-disk store (RocksDB's informational log and lock excepted). A file
+    whose status (:func:`file_status`) is still the one ``status`` records is not read: its digest is the one
+    ``known`` records (as the manifest's check on open trusts it; RocksDB writes a new file rather than
+    rewrite one, so an update leaves most of them as they were)."""
+    known, status = known or {}, status or {}
+    found = {}
+    for path in _store_files(location):
+        name = path.name
+        was, now = status.get(name), file_status(path) if name in known else None
+        found[name] = known[name] if now is not None and now == was else digest(path)
+    return found
 
 
 def store_status(location: Path) -> dict[str, list[int] | None]:
@@ -585,7 +603,7 @@ def _damage(folder: Path, manifest: _Manifest | None) -> str | None:
             now is not None and now == manifest.store_stat.get(name) for name, now in status.items()
         ):
             return None  # every file as written (see the module documentation)
-        found = store_digests(folder / "store")
+        found = store_digests(folder / "store", manifest.store, manifest.store_stat)
     except OSError:
         return "the store is missing or unreadable"
     if found != manifest.store:
@@ -742,7 +760,7 @@ def _open_or_update(
             )
         if stale_derived or changed or removed:
             if derive and why and why.startswith("derived graph recomputed"):
-                sources = [(manifest.files[labels[p]]["graph"], p, digests[labels[p]]) for p in paths]
+                sources = [(manifest.files[labels[p]]["graph"], p, seen[p]) for p in paths]
                 given = {info.graph: data.data for info, data in parsed}
                 before_nt = _kept_derived(folder, manifest.derived_nt)
                 manifest.derived_nt = None  # until the new one is written
@@ -761,8 +779,9 @@ def _open_or_update(
         store.flush()
         del store  # closed before its files are checksummed: closing may still write them
         gc.collect()
+        known, known_status = manifest.store, manifest.store_stat  # as the last update left them
         manifest.store_stat = {n: st for n, st in store_status(folder / "store").items() if st is not None}
-        manifest.store = store_digests(folder / "store")
+        manifest.store = store_digests(folder / "store", known, known_status)
         manifest.seen = _seen_entries(seen)
         manifest.write(folder)
         (folder / DIRTY).unlink()
@@ -792,7 +811,7 @@ def derive_into(
     store: pyoxigraph.Store,
     derive: Derivation,
     *,
-    sources: Sequence[tuple[str, Path, str]] | None = None,
+    sources: Sequence[tuple[str, Path, Seen]] | None = None,
     given: Mapping[str, bytes] | None = None,
     before: bytes | None = None,
     changes: list[pyoxigraph.Triple] | None = None,
@@ -804,7 +823,8 @@ def derive_into(
 
     The rules run over an in-memory copy of the store (on disk they are several times slower, and every
     derived triple written there costs more than the rules). The copy is made from the files themselves
-    (``sources``: each file's graph, path and the SHA-256 the store holds it at; ``given``: the bytes of
+    (``sources``: each file's graph, path, and the SHA-256 the store holds it at with the status the file had
+    when that was found, a :class:`Seen`; ``given``: the bytes of
     files just read, by graph), not read back from the store (at 100k triples: 0.4 s against 4 s); a file
     that no longer has that SHA-256, a dataset file, and any store that holds other graphs are copied from
     the store. Then only the difference between the derived graph computed and the one on disk (``before``,
@@ -878,7 +898,7 @@ def _triple_lines(data: bytes) -> set[bytes]:
 def _work_copy(
     store: pyoxigraph.Store,
     derived: pyoxigraph.NamedNode,
-    sources: Sequence[tuple[str, Path, str]] | None,
+    sources: Sequence[tuple[str, Path, Seen]] | None,
     given: Mapping[str, bytes],
 ) -> pyoxigraph.Store:
     """An in-memory store holding the on-disk ``store``'s file graphs (the derived graph left out: the rules
@@ -894,7 +914,7 @@ def _work_copy(
         return in_memory(store)
     nt = pyoxigraph.RdfFormat.N_TRIPLES
     work = pyoxigraph.Store()
-    for graph, path, sha256 in sources:
+    for graph, path, seen in sources:
         node = pyoxigraph.NamedNode(graph)
         if node not in on_disk:
             continue  # a file with no triple has no graph in the store either
@@ -902,7 +922,7 @@ def _work_copy(
         syntax = rdf_format(path)
         data = None
         if not syntax.supports_datasets:
-            data = given[graph] if graph in given else _file_at(path, sha256)
+            data = given[graph] if graph in given else _file_at(path, seen.sha256, seen)
         if data is None:
             work.load(store.dump(format=nt, from_graph=node) or b"", format=nt, to_graph=node)
         else:
@@ -912,14 +932,16 @@ def _work_copy(
     return work
 
 
-def _file_at(path: Path, sha256: str) -> bytes | None:
+def _file_at(path: Path, sha256: str, seen: Seen | None = None) -> bytes | None:
     """The content of ``path`` (a byte-order mark left out, as the loader does) if its SHA-256 is still
-    ``sha256``, else ``None``."""
+    ``sha256``, else ``None``. When ``seen`` says the file had that SHA-256 with a status it still has, taken
+    after the content is read, and had settled then (as :func:`digests` requires), it is not hashed again."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    if hashlib.sha256(data).hexdigest() != sha256:
+    trusted = seen is not None and seen.sha256 == sha256 and _settled(seen, file_status(path))
+    if not trusted and hashlib.sha256(data).hexdigest() != sha256:
         return None
     return data[len(BOM) :] if data.startswith(BOM) else data
 
