@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from synthetic import every_twelfth, split
 
 import sovgraph
 from sovgraph.sparql.delta import affecting, reads, rule_reads
 from sovgraph.sparql.rules import DERIVED_GRAPH
-from sovgraph.tools import synth
 
 SOV = "https://w3id.org/sovgraph/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -29,17 +28,7 @@ EX = "http://example.org/edit/"
 def project(project_copy: Path) -> Path:
     """The project's ontology and rules over a synthetic graph of 3,000 triples, split in two files: most
     of it in ``big.nt``, one line in 12 in ``small.nt`` (the file the tests edit)."""
-    shutil.rmtree(project_copy / "data")
-    (project_copy / "data").mkdir()
-    whole = project_copy / "whole.nt"
-    synth.write(whole, 3000, seed=3)
-    lines = whole.read_text(encoding="utf-8").splitlines()
-    whole.unlink()
-    (project_copy / "data" / "big.nt").write_text(
-        "\n".join(lines[i] for i in range(len(lines)) if i % 12) + "\n"
-    )
-    (project_copy / "data" / "small.nt").write_text("\n".join(lines[::12]) + "\n")
-    return project_copy
+    return split(project_copy, 3, every_twelfth)
 
 
 def _lines(kg: sovgraph.KnowledgeGraph) -> set[str]:

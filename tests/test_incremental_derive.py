@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph
 import pytest
+from synthetic import split
 
 import sovgraph
 from sovgraph.errors import QueryError
 from sovgraph.sparql.delta import Lookup, reads, rule_affected
 from sovgraph.sparql.incremental import HEADER, _spans, record, rederive, sections
 from sovgraph.sparql.rules import DERIVED_GRAPH, materialise
-from sovgraph.tools import synth
 
 SOV = "https://w3id.org/sovgraph/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -136,23 +135,16 @@ def test_each_section_is_found_where_it_is_written() -> None:
 def project(project_copy: Path) -> Path:
     """A synthetic graph of 3,000 triples; the statements about control links, hostings, service uses,
     reaches, decisions and laws in ``small.nt`` (the file the tests edit), the rest in ``big.nt``."""
-    shutil.rmtree(project_copy / "data")
-    (project_copy / "data").mkdir()
-    whole = project_copy / "whole.nt"
-    synth.write(whole, 3000, seed=5)
-    lines = whole.read_text(encoding="utf-8").splitlines()
-    whole.unlink()
-    targets = {
-        line.split(" ", 1)[0]
-        for line in lines
-        if any(line.endswith(f"<{RDF_TYPE}> <{SOV}{name}> .") for name in TARGETS)
-    }
-    small = [line for line in lines if line.split(" ", 1)[0] in targets]
-    (project_copy / "data" / "big.nt").write_text(
-        "\n".join(line for line in lines if line.split(" ", 1)[0] not in targets) + "\n"
-    )
-    (project_copy / "data" / "small.nt").write_text("\n".join(small) + "\n")
-    return project_copy
+
+    def about_targets(lines: list[str]) -> list[int]:
+        targets = {
+            line.split(" ", 1)[0]
+            for line in lines
+            if any(line.endswith(f"<{RDF_TYPE}> <{SOV}{name}> .") for name in TARGETS)
+        }
+        return [i for i, line in enumerate(lines) if line.split(" ", 1)[0] in targets]
+
+    return split(project_copy, 5, about_targets)
 
 
 def _store_of(project: Path) -> tuple[pyoxigraph.Store, list[object]]:
