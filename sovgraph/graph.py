@@ -318,7 +318,7 @@ def _from_cache(
     damaged beyond a rebuild. A folder that is not a cache is an error (:class:`CacheRefused`)."""
     from sovgraph.errors import CacheBusy, CacheUnusable
     from sovgraph.store.backend import EmbeddedBackend
-    from sovgraph.store.cache import IN_MEMORY_QUADS, default_folder, in_memory, open_cached
+    from sovgraph.store.cache import default_folder, open_cached
 
     try:
         folder = default_folder(project) if isinstance(cache, bool) else Path(cache)
@@ -344,12 +344,8 @@ def _from_cache(
             if derivation is not None:
                 derivation.apply(store)
             return store
-        if lock is None:  # the store the update computed, already in memory
+        if lock is None:  # in memory: the store the update computed, or a copy (see open_cached)
             return store
-        if len(store) <= IN_MEMORY_QUADS:
-            copy = in_memory(store)
-            lock.close()
-            return copy
         if kg.cache_state is not None:
             kg.cache_state = kg.cache_state.holding(lock)
         return store

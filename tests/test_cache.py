@@ -206,3 +206,44 @@ def test_a_store_changed_after_it_was_verified_is_not_read(project: Path, tmp_pa
         quads = _quads(early)  # early's graph comes from the files instead, and keeps no answer
     assert early.cache_state is not None and early.cache_state.fingerprint is None
     assert quads == _quads(sovgraph.load(project))
+
+
+def _on_disk(cache: Path) -> set[tuple[object, ...]]:
+    import pyoxigraph
+
+    store = pyoxigraph.Store.read_only(str(cache / "store"))
+    return {(q.subject, q.predicate, q.object, q.graph_name) for q in store}
+
+
+def _named(quads: set[tuple[object, ...]]) -> set[tuple[object, ...]]:
+    import pyoxigraph
+
+    return {q for q in quads if not any(isinstance(t, pyoxigraph.BlankNode) for t in q)}
+
+
+def test_the_copy_in_memory_is_made_from_the_files_and_holds_what_the_store_holds(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cached store is copied into memory from the files and the kept derived graph, not read back from
+    disk; it holds the on-disk store's quads (a blank node under another label, as any load gives it).
+    Without a kept derived graph it is read back from disk, with the same quads."""
+    from sovgraph.store import cache as cache_module
+
+    (project / "data" / "blank.nt").write_text('_:b <urn:x:p> "a blank node" .\n', encoding="utf-8")
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    read_back: list[bool] = []
+    in_memory = cache_module.in_memory
+
+    def spied(store: object) -> object:
+        read_back.append(True)
+        return in_memory(store)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache_module, "in_memory", spied)
+    copied = _quads(sovgraph.load(project, cache=cache))
+    disk = _on_disk(cache)
+    assert read_back == [] and len(copied) == len(disk) and _named(copied) == _named(disk)
+    assert any(g.value.endswith("derived") for *_, g in copied if hasattr(g, "value"))  # type: ignore[attr-defined]
+    (cache / "derived.nt").write_bytes(b"# rule in-force\n")  # no longer the one the manifest names
+    again = _quads(sovgraph.load(project, cache=cache))
+    assert len(again) == len(disk) and _named(again) == _named(disk) and read_back == [True]
