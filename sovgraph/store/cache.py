@@ -6,8 +6,10 @@ the derived graph is recomputed only when a rule changed, or a file changed in a
 cache is handed the derivation, a :class:`Derivation`: it does not know the rules, and asks it whether the
 triples removed and added matter). The rules then run on an in-memory copy of the store and only the
 derived triples that differ are written to disk (:func:`derive_into`); the in-memory store is handed to the
-caller, which need not copy the store from disk again. Validation reports are kept by the same content keys
-(see :func:`report_key`).
+caller, which need not copy the store from disk again. Otherwise a store of at most :data:`IN_MEMORY_QUADS`
+quads is copied into memory when first needed, from the files and the derived graph kept beside the store
+(:func:`memory_copy`, each checked by its SHA-256), which is several times faster than reading the store
+back. Validation reports are kept by the same content keys (see :func:`report_key`).
 
 Safety:
 
