@@ -20,6 +20,8 @@ from sovgraph.sparql.bind import bind
 from sovgraph.store.ingest import LoadedFile, load_store
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     import pyoxigraph
     import rdflib
 
@@ -65,6 +67,19 @@ class KnowledgeGraph:
         """The embedded pyoxigraph store (a remote graph has none: this raises a clear error)."""
         store: pyoxigraph.Store = self.backend.store
         return store
+
+    def lookups(self) -> AbstractContextManager[pyoxigraph.Store]:
+        """A block of work that makes only a few index lookups (a walk, a validation again): inside it, the
+        graph's queries read the store if it is open, else, for a graph from the on-disk cache, the on-disk
+        store itself, read-only, instead of first copying it into memory (which costs time in proportion to
+        the graph). ``with kg.lookups() as store:`` gives that store. A remote graph has none (this raises the
+        error :attr:`store` raises)."""
+        from sovgraph.store.backend import EmbeddedBackend
+
+        if not isinstance(self.backend, EmbeddedBackend):
+            self.backend.store  # noqa: B018 (raises the remote backend's clear error)
+        assert isinstance(self.backend, EmbeddedBackend)
+        return self.backend.lookups()
 
     @property
     def files(self) -> list[LoadedFile]:
@@ -316,6 +331,9 @@ def _from_cache(
     """The graph from the on-disk store, or ``None`` (with a one-line warning) when the cache cannot be
     used: another process holds it, its folder cannot be written (or there is no home folder), or it is
     damaged beyond a rebuild. A folder that is not a cache is an error (:class:`CacheRefused`)."""
+    import contextlib
+    from collections.abc import Iterator
+
     from sovgraph.errors import CacheBusy, CacheUnusable
     from sovgraph.store.backend import EmbeddedBackend
     from sovgraph.store.cache import default_folder, open_cached
@@ -350,7 +368,25 @@ def _from_cache(
             kg.cache_state = kg.cache_state.holding(lock)
         return store
 
-    kg = KnowledgeGraph(files=loaded, project=project, backend=EmbeddedBackend(open_store))
+    @contextlib.contextmanager
+    def on_disk() -> Iterator[pyoxigraph.Store]:
+        """The on-disk store, read-only, for a block of lookups (see :meth:`KnowledgeGraph.lookups`); the
+        store in memory when the update computed one; and as :attr:`KnowledgeGraph.store` when the cache
+        cannot be read (loaded from the files, with a warning)."""
+        try:
+            store, lock = opener(copy=False)
+        except CacheUnusable:
+            yield kg.store
+            return
+        if lock is None:  # the store the update computed: it becomes the graph's store
+            yield kg.store
+            return
+        try:
+            yield store
+        finally:
+            lock.close()
+
+    kg = KnowledgeGraph(files=loaded, project=project, backend=EmbeddedBackend(open_store, lookups=on_disk))
     kg.cache_state = state
     return kg
 

@@ -296,14 +296,15 @@ def _validate_again(
 
     inputs = [Input(f.label, f.graph, digests[f.label]) for f in kg.files]
     memory = Memory(folder)
-    with _quiet_rdflib(), working("validating"):
+    # A validation again makes lookups only: it reads the on-disk store unless the store is open already.
+    with _quiet_rdflib(), working("validating"), kg.lookups() as store:
         graph = shacl.Shapes(q for p in shape_paths for q in parse_file(p))
-        outcome = memory.again(kg.store, inputs, graph, shapes_key)
+        outcome = memory.again(store, inputs, graph, shapes_key)
         dumps: dict[str, bytes] = {}  # the files' graphs, when copied: the snapshots kept
         if outcome is None:
             outcome = shacl.evaluate(_files_store(kg, dumps), graph)
         findings = [_finding(kg, result) for result in outcome.results]
-        memory.keep(kg.store, inputs, graph, shapes_key, outcome, dumps)
+        memory.keep(store, inputs, graph, shapes_key, outcome, dumps)
     if outcome.left:
         with _quiet_rdflib(), working("validating"):
             findings += _pyshacl(kg, shape_paths, only=set(outcome.left), oxigraph_targets=True)

@@ -121,6 +121,8 @@ def test_a_remote_graph_offers_queries_but_refuses_what_needs_the_store(server: 
         kg.derive()
     with pytest.raises(BackendError):
         kg.validate()
+    with pytest.raises(BackendError, match=r"needs the embedded store"):
+        kg.lookups()
     assert "KnowledgeGraph on http://127.0.0.1" in repr(kg)
 
 

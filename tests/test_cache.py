@@ -247,3 +247,35 @@ def test_the_copy_in_memory_is_made_from_the_files_and_holds_what_the_store_hold
     (cache / "derived.nt").write_bytes(b"# rule in-force\n")  # no longer the one the manifest names
     again = _quads(sovgraph.load(project, cache=cache))
     assert len(again) == len(disk) and _named(again) == _named(disk) and read_back == [True]
+
+
+def test_a_walk_and_a_validation_again_read_the_store_on_disk_without_copying_it(
+    project: Path, tmp_path: Path
+) -> None:
+    """A query with a walk, and a validation after a change, are lookups: a graph from the cache answers them
+    from the on-disk store, read-only, and does not copy it into memory; they give what a graph in memory
+    gives, and leave the cache free for the next update of this process."""
+    import warnings
+
+    from sovgraph.errors import CacheWarning
+
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache).validate()
+    memory = sovgraph.load(project)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheWarning)  # a store left open would make the next load warn
+        kg = sovgraph.load(project, cache=cache)
+        for name, params in (("chain", {"entity": "emc2"}), ("who-hosts-what", {"platform": "emc2"})):
+            assert kg.run(name, params).rows == memory.run(name, params).rows, name
+        assert not kg.backend.opened
+        hosting = project / "data" / "hosting.ttl"
+        hosting.write_text(hosting.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+        edited = sovgraph.load(project, cache=cache)
+        assert edited.cache_state is not None and edited.cache_state.reloaded == ("data/hosting.ttl",)
+        assert edited.validate() == sovgraph.load(project).validate()
+        assert not edited.backend.opened
+        with edited.lookups() as store, edited.lookups() as inner:
+            assert inner is store and not edited.backend.opened
+        assert len(edited) == len(memory) and edited.backend.opened  # the store itself, now in memory
+        with edited.lookups() as store:
+            assert store is edited.store

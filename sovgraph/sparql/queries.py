@@ -47,15 +47,22 @@ def run(
     :func:`sovgraph.sparql.names.resolve`, so any name of an entity works and must name exactly one).
     The text run is the one :meth:`QueryFile.text_for` picks for the parameters bound (a bound variant, or the
     query's own text); on the embedded store, a walk the query declares for them answers instead
-    (:mod:`sovgraph.sparql.walks`), unless ``walk`` is false.
+    (:mod:`sovgraph.sparql.walks`), unless ``walk`` is false. A query with a walk names its entities, walks
+    and labels its rows in a block of lookups (:meth:`KnowledgeGraph.lookups`): a graph from the on-disk
+    cache is then read there, not first copied into memory.
     """
+    import contextlib
+
     import pyoxigraph
 
-    bound = bindings(query, params, resolve)
-    text = query.text_for(bound)
-    module = query.walk_for(bound) if walk and not kg.remote else None
-    if module is not None:
-        return sorted_lists(walked(kg, query, module, bound, lang), text)
+    walks = walk and bool(query.walks) and not kg.remote
+    with kg.lookups() if walks else contextlib.nullcontext() as store:
+        bound = bindings(query, params, resolve)
+        text = query.text_for(bound)
+        module = query.walk_for(bound) if walks else None
+        if module is not None:
+            assert store is not None
+            return sorted_lists(walked(kg, query, module, bound, lang, store), text)
     solutions = kg.query(text, bound)
     if not isinstance(solutions, pyoxigraph.QuerySolutions):
         raise QueryError(f"query {query.name}: only SELECT queries can be run as library queries.")
@@ -106,15 +113,20 @@ def run_named(
 
 
 def walked(
-    kg: KnowledgeGraph, query: QueryFile, module: str, bound: Mapping[str, Term], lang: str = "en"
+    kg: KnowledgeGraph,
+    query: QueryFile,
+    module: str,
+    bound: Mapping[str, Term],
+    lang: str = "en",
+    store: pyoxigraph.Store | None = None,
 ) -> Result:
-    """The rows of ``query`` given by its walk ``module`` (:mod:`sovgraph.sparql.walks`), IRIs labelled in
-    ``lang``."""
+    """The rows of ``query`` given by its walk ``module`` (:mod:`sovgraph.sparql.walks`) over ``store``
+    (default: the graph's store), IRIs labelled in ``lang``."""
     import importlib
 
     walk = importlib.import_module(f"sovgraph.sparql.walks.{module}").walk
     columns = [c for c, _ in query.columns]
-    raw = [list(row) for row in walk(kg.store, bound)]
+    raw = [list(row) for row in walk(store if store is not None else kg.store, bound)]
     for row in raw:
         if len(row) != len(columns):
             raise QueryError(

@@ -18,14 +18,17 @@ graphs**, and ``GRAPH`` clauses see those named graphs; without it the default g
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from sovgraph.errors import BackendError, QueryError
 from sovgraph.namespaces import GRAPH, PREFIXES, sparql_prologue
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     import pyoxigraph
 
     from sovgraph.store.remote import Endpoint
@@ -92,13 +95,22 @@ class Backend(Protocol):
 
 class EmbeddedBackend:
     """The default: an in-process pyoxigraph store, or a function that opens it when first used (the
-    on-disk cache: a call answered from kept answers never opens it)."""
+    on-disk cache: a call answered from kept answers never opens it).
+
+    ``lookups``, when given, opens the on-disk store itself for the time of a block (see :meth:`lookups`)."""
 
     name = "the embedded store"
 
-    def __init__(self, store: pyoxigraph.Store | Callable[[], pyoxigraph.Store]) -> None:
+    def __init__(
+        self,
+        store: pyoxigraph.Store | Callable[[], pyoxigraph.Store],
+        *,
+        lookups: Callable[[], AbstractContextManager[pyoxigraph.Store]] | None = None,
+    ) -> None:
         self._store: pyoxigraph.Store | None = None
         self._open: Callable[[], pyoxigraph.Store] | None = None
+        self._lookups = lookups
+        self._peek: pyoxigraph.Store | None = None  # the store of the lookups block in progress
         if callable(store):
             self._open = store
         else:
@@ -112,6 +124,29 @@ class EmbeddedBackend:
             self._open = None
         return self._store
 
+    @contextlib.contextmanager
+    def lookups(self) -> Iterator[pyoxigraph.Store]:
+        """A block of work that makes a few index lookups (a walk, a validation again): its queries read the
+        store if it is open already, else the on-disk store itself, read-only (no copy into memory: a copy
+        costs time in proportion to the graph, a lookup does not), released at the end of the block. Without
+        an on-disk store, the store."""
+        if self._store is not None or self._lookups is None:
+            yield self.store
+            return
+        if self._peek is not None:  # a block inside another
+            yield self._peek
+            return
+        with self._lookups() as store:
+            self._peek = store
+            try:
+                yield store
+            finally:
+                self._peek = None
+
+    def _reading(self) -> pyoxigraph.Store:
+        """The store queries read: the lookups block's, while one is in progress and the store is not open."""
+        return self._peek if self._store is None and self._peek is not None else self.store
+
     @property
     def opened(self) -> bool:
         """Whether the store is open (always, unless it comes from the cache and was not needed yet)."""
@@ -120,7 +155,7 @@ class EmbeddedBackend:
     def query(self, text: str, *, union: bool = True) -> Answer:
         union = union and not names_dataset(text)  # a query's own dataset comes first
         try:
-            return self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
+            return self._reading().query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
         except SyntaxError as exc:
             raise QueryError(f"the SPARQL query is not valid: {exc.msg or exc}.") from None
         except (RuntimeError, ValueError, OSError) as exc:

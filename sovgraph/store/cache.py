@@ -538,10 +538,11 @@ def _wipe(folder: Path) -> None:
             _remove(kept)
 
 
-StoreOpener = Callable[[], "tuple[pyoxigraph.Store, Any]"]
+StoreOpener = Callable[..., "tuple[pyoxigraph.Store, Any]"]
 """How the cached store is opened, on first use (a call that only reads kept answers never opens it): the
 store, and the shared lock to keep while it is read from disk (``None`` for a store in memory: a store of
-at most :data:`IN_MEMORY_QUADS` is handed over as a copy in memory, see :func:`memory_copy`)."""
+at most :data:`IN_MEMORY_QUADS` is handed over as a copy in memory, see :func:`memory_copy`). Called with
+``copy=False``, it opens the on-disk store read-only whatever its size (for a few index lookups)."""
 
 
 def open_cached(
@@ -637,7 +638,7 @@ def _opener(
     fingerprint = verified.checksum
     derived = derive.graph if derive is not None else None
 
-    def open_store() -> tuple[pyoxigraph.Store, Any]:
+    def open_store(*, copy: bool = True) -> tuple[pyoxigraph.Store, Any]:
         try:
             lock = _lock(folder, exclusive=False)
         except CacheBusy:
@@ -647,11 +648,13 @@ def _opener(
             if manifest is None or manifest.checksum != fingerprint or (folder / DIRTY).exists():
                 raise CacheUnusable(f"{folder}: the cache was changed by another process since it was opened")
             store = _open(folder, read_only=True)
+            if not copy:
+                return store, lock
             kept = _kept_derived(folder, manifest.derived_nt)
             if _at_most(manifest, kept, IN_MEMORY_QUADS) or len(store) <= IN_MEMORY_QUADS:
-                copy = memory_copy(store, sources, derived, kept)
+                in_memory_copy = memory_copy(store, sources, derived, kept)
                 lock.close()
-                return copy, None
+                return in_memory_copy, None
             return store, lock
         except CacheUnusable:
             lock.close()
@@ -701,7 +704,7 @@ def _changes(before: dict[str, set[bytes]], after: dict[str, set[bytes]]) -> lis
 def _handed(store: pyoxigraph.Store) -> StoreOpener:
     """The in-memory store an update computed (it holds what the on-disk store was just made to hold), as
     the opener: no copy from disk, and no lock (``None``): the on-disk store is not read."""
-    return lambda: (store, None)
+    return lambda copy=True: (store, None)
 
 
 def _open_or_update(

@@ -314,7 +314,14 @@ def walk(store: ox.Store, params: Mapping[str, Term]) -> list[Row]:
         if hop.evidence not in bases:
             bases[hop.evidence] = _basis(graph, hop.evidence, as_of, premises)
         basis = bases[hop.evidence]
-        order_by = (sort_key(group[0]), hop.order, sort_key(group[1]), sort_key(hop.to))
+        # ORDER BY ?depth ?order ?from ?to, then the other grouped variables (no two rows tie)
+        order_by = (
+            sort_key(group[0]),
+            hop.order,
+            sort_key(group[1]),
+            sort_key(hop.to),
+            *(sort_key(group[i]) for i in (2, 4, 5, 6, 7, 8)),
+        )
         rows.append((order_by, (*group, basis.sources, basis.period)))
     rows.sort(key=lambda row: row[0])
     return [row for _, row in rows]

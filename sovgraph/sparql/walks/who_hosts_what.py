@@ -431,8 +431,9 @@ def _row(key: Key, group: _Group) -> tuple[Cell, ...]:
     )
 
 
-# The query's ORDER BY: ?platform ?service ?law ?criterion ?through, as positions in a row.
-_ORDER_BY = (0, 1, 7, 8, 9)
+# The query's ORDER BY, as positions in a row: ?platform ?service ?law ?criterion ?through, then every other
+# grouped variable in the order it names them.
+_ORDER_BY = (0, 1, 7, 8, 9, 2, 3, 4, 5, 6, 10, 11, 12, 13, 14, 19, 20, 22, 23)
 
 
 def walk(store: pyoxigraph.Store, params: Mapping[str, Term]) -> list[tuple[Cell, ...]]:
