@@ -274,7 +274,10 @@ def report(kg: KnowledgeGraph) -> Report:
     from sovgraph.store.cache import digest, report_key
 
     shapes = kg.project.shape_files()
-    files = {f.label: digest(f.path) for f in kg.files}
+    # The files as the store holds them (a file changed since the load is not what is validated: its
+    # digest now would keep this report for a content the store does not hold).
+    loaded = dict(state.digests)
+    files = {f.label: loaded.get(f.label) or digest(f.path) for f in kg.files}
     shape_digests = [digest(p) for p in shapes]
     key = report_key([*files.values(), *shape_digests])
     kept = state.recall("validation", key)

@@ -134,6 +134,23 @@ def test_validation_reports_are_reused_until_a_file_changes(project: Path, tmp_p
     assert list(cache.glob("validation-*.json")) != reports
 
 
+def test_a_file_changed_after_the_load_does_not_take_the_report_of_what_was_loaded(
+    project: Path, tmp_path: Path
+) -> None:
+    """A graph validates what it loaded: a file edited after the load (and before the validation) is the
+    next load's, and gets its own report then, not the one of the content it replaced (regression: the
+    report was kept under the edited file's digest, and the next load reused it)."""
+    cache = tmp_path / "cache"
+    kg = sovgraph.load(project, cache=cache)
+    hosting = project / "data" / "hosting.ttl"
+    hosting.write_text(
+        hosting.read_text(encoding="utf-8").replace("sov:confidence kind:verified-in-source ;", "", 1)
+    )
+    assert kg.validate().conforms  # what was loaded
+    assert not sovgraph.load(project, cache=cache).validate().conforms  # the edit, loaded
+    assert not sovgraph.load(project).validate().conforms
+
+
 def test_open_cached_reports_what_it_did(project: Path, tmp_path: Path) -> None:
     paths = Project(project).ontology_files() + Project(project).data_files()
     _, files, state = open_cached(Project(project), paths, tmp_path / "c")

@@ -119,6 +119,7 @@ class CacheState(NamedTuple):
     repaired: str | None = None  # why a damaged cache was rebuilt
     derivation: str | None = None  # what became of the derived graph after a change, and why
     fingerprint: str | None = None  # the manifest's checksum: equal fingerprints, equal stores
+    digests: tuple[tuple[str, str], ...] = ()  # each file's label and the SHA-256 the store holds it at
 
     def released(self) -> CacheState:
         """The same state without the lock (once the on-disk store is no longer used)."""
@@ -736,7 +737,12 @@ def _open_or_update(
             return (
                 _opener(folder, manifest, _sources(manifest, paths, labels, seen), derive),
                 files,
-                CacheState(folder, reused=reused, fingerprint=manifest.checksum),
+                CacheState(
+                    folder,
+                    reused=reused,
+                    fingerprint=manifest.checksum,
+                    digests=tuple(sorted(digests.items())),
+                ),
             )
     lock.close()
 
@@ -834,6 +840,7 @@ def _open_or_update(
             rebuilt=rebuilt,
             repaired=damage if damage not in (None, "new") else None,
             fingerprint=manifest.checksum,
+            digests=tuple(sorted(digests.items())),
         ),
     )
 
