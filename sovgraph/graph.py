@@ -72,9 +72,9 @@ class KnowledgeGraph:
         """A block of work that makes only a few index lookups (a walk, a validation again): inside it, the
         graph's queries read the store if it is open, else, for a graph from the on-disk cache, the on-disk
         store itself, read-only, instead of first copying it into memory (which costs time in proportion to
-        the graph). ``with kg.lookups() as store:`` gives that store; read the answers of its queries inside the
-        block (the on-disk store is released at its end). A remote graph has none (this raises the error
-        :attr:`store` raises)."""
+        the graph). ``with kg.lookups() as store:`` gives that store; read the answers of its queries inside
+        the block (the on-disk store is released at its end). A remote graph has none (this raises the
+        error :attr:`store` raises)."""
         from sovgraph.store.backend import EmbeddedBackend
 
         if not isinstance(self.backend, EmbeddedBackend):
