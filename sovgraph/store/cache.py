@@ -593,7 +593,9 @@ def open_cached(
     except (CacheBusy, CacheRefused, CacheUnusable, SovgraphError):
         raise
     except (OSError, RuntimeError, ValueError, AttributeError) as exc:
-        raise CacheUnusable(f"{folder}: the cache is damaged and could not be rebuilt ({exc})") from None
+        raise CacheUnusable(
+            f"{folder}: the cache is damaged ({damage}) and could not be rebuilt ({exc})"
+        ) from None
 
 
 def _damage(folder: Path, manifest: _Manifest | None) -> str | None:
