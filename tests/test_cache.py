@@ -296,3 +296,28 @@ def test_a_walk_and_a_validation_again_read_the_store_on_disk_without_copying_it
         assert len(edited) == len(memory) and edited.backend.opened  # the store itself, now in memory
         with edited.lookups() as store:
             assert store is edited.store
+
+
+def test_sovgraph_validate_after_a_change_copies_nothing_into_memory(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command validates again by lookups in the on-disk store, and counts the files' triples from the
+    load: no copy of the store into memory (regression: its summary counted the store, which copied it)."""
+    from sovgraph.cli import main
+    from sovgraph.store import cache as cache_module
+
+    cache = str(tmp_path / "cache")
+    assert main(["validate", "--root", str(project), "--cache-dir", cache]) == 0
+    first = capsys.readouterr().out.splitlines()[-1]
+    hosting = project / "data" / "hosting.ttl"
+    hosting.write_text(hosting.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+
+    def refused(*args: object) -> object:
+        raise AssertionError("the store was copied into memory")
+
+    monkeypatch.setattr(cache_module, "memory_copy", refused)
+    monkeypatch.setattr(cache_module, "in_memory", refused)
+    assert main(["validate", "--root", str(project), "--cache-dir", cache]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == first  # the same files, the same triples
+    kg = sovgraph.load(project)
+    assert first.startswith(f"{len(kg.files)} file(s), {sum(f.triples for f in kg.files)} triples: conforms")
