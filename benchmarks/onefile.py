@@ -12,9 +12,9 @@ does with it:
 - ``comment``: a comment on the hosting changed (no rule reads it: the derived graph is kept).
 
 For each edit: ``update`` (``sovgraph.load(cache=...)``: the changed file reloaded, derived again or not),
-``open`` (the store made ready for queries: handed over by the update, or copied from disk), ``validate``
-(``kg.validate()``), and once per kind ``cli`` (``sovgraph validate`` in a fresh process, wall time). Prints
-one JSON object: the times (seconds) per edit and part, and what the cache said.
+``open`` (the store made ready for queries: handed over by the update, or copied into memory from the
+files), ``validate`` (``kg.validate()``), and once per kind ``cli`` (``sovgraph validate`` in a fresh
+process, wall time). Prints one JSON object: the times (seconds) per edit and part, and what the cache said.
 """
 
 from __future__ import annotations
