@@ -62,7 +62,7 @@ def run(
         module = query.walk_for(bound) if walks else None
         if module is not None:
             assert store is not None
-            return sorted_lists(walked(kg, query, module, bound, lang, store), text)
+            return sorted_lists(walked(kg, query, module, bound, store, lang), text)
     solutions = kg.query(text, bound)
     if not isinstance(solutions, pyoxigraph.QuerySolutions):
         raise QueryError(f"query {query.name}: only SELECT queries can be run as library queries.")
@@ -117,16 +117,16 @@ def walked(
     query: QueryFile,
     module: str,
     bound: Mapping[str, Term],
+    store: pyoxigraph.Store,
     lang: str = "en",
-    store: pyoxigraph.Store | None = None,
 ) -> Result:
-    """The rows of ``query`` given by its walk ``module`` (:mod:`sovgraph.sparql.walks`) over ``store``
-    (default: the graph's store), IRIs labelled in ``lang``."""
+    """The rows of ``query`` given by its walk ``module`` (:mod:`sovgraph.sparql.walks`) over ``store`` (the
+    graph's store, or the one of a block of lookups), IRIs labelled in ``lang``."""
     import importlib
 
     walk = importlib.import_module(f"sovgraph.sparql.walks.{module}").walk
     columns = [c for c, _ in query.columns]
-    raw = [list(row) for row in walk(store if store is not None else kg.store, bound)]
+    raw = [list(row) for row in walk(store, bound)]
     for row in raw:
         if len(row) != len(columns):
             raise QueryError(
