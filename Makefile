@@ -32,9 +32,10 @@ demo: $(BASE)
 	$(BIN)/sovgraph who-hosts-what --platform "European Commission"
 	$(BIN)/sovgraph query non-eu-dependence --format csv --labels -o non-eu-dependence.csv
 
-## test: the test suite only
+## test: the test suite only, over one worker per core (pytest-xdist; WORKERS=0 runs it in this process)
+WORKERS ?= auto
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS)
 
 ## check: lint, type-check and test (what CI runs)
 check: setup lint typecheck test

@@ -200,8 +200,11 @@ def test_a_library_query_gives_the_same_rows_on_every_engine(
     engines: dict, world: sovgraph.KnowledgeGraph, engine: str, name: str
 ) -> None:
     cases = [params for query, params in WORLD if query == name]
+    reasons = KNOWN.get((engine, name))
     differing = []
     for params in cases:
+        if reasons is not None and differing:
+            break  # a listed difference is shown: the other parameters need not wait on a slow engine
         expected = rows(world, name, params)
         assert not isinstance(expected, str), expected
         got = rows(engines[engine], name, params)
@@ -209,7 +212,6 @@ def test_a_library_query_gives_the_same_rows_on_every_engine(
             differing.append(
                 (params, got if isinstance(got, str) else f"{len(got)} rows, not {len(expected)}")
             )
-    reasons = KNOWN.get((engine, name))
     if reasons is None:
         assert not differing, f"{name} differs on {engine}: {differing}"
     else:

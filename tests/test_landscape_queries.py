@@ -136,9 +136,12 @@ def test_the_shipped_map_meets_its_coverage_targets(kg: sovgraph.KnowledgeGraph)
     assert int(next(iter(decisions))["n"].value) >= 60
 
 
-def test_stats_opens_with_the_map_coverage(capsys: pytest.CaptureFixture[str]) -> None:
+def test_stats_opens_with_the_map_coverage(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from sovgraph.cli import main
 
+    monkeypatch.setenv("COLUMNS", "120")  # a table, not records, whatever terminal the tests run in
     assert main(["stats"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("The map covers ")
