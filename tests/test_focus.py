@@ -8,10 +8,11 @@ from __future__ import annotations
 import pyoxigraph
 
 from sovgraph.sparql.delta import Lookup
-from sovgraph.sparql.focus import Plan, plan, reached, where_offset
+from sovgraph.sparql.focus import Plan, inner_offsets, plan, reached, where_offset
 from sovgraph.sparql.incremental import _closed, _links
 
 SOV = "https://w3id.org/sovgraph/ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 EX = "http://example.org/f/"
 RECORD = """CONSTRUCT { ?node sov:p ?d . ?record sov:about ?node ; sov:q ?d } WHERE {
     ?node a sov:Relation ; sov:start ?d .
@@ -74,6 +75,53 @@ def test_the_values_go_first_in_the_where_clause_past_the_template() -> None:
     offset = where_offset(text)
     assert offset is not None and text[offset:] == "?a sov:q ?b}"
     assert where_offset("CONSTRUCT WHERE { ?a ?b ?c }") is None
+
+
+GROUPED = """CONSTRUCT { ?a sov:count ?n ; sov:note "SELECT ?a { }" } WHERE {
+    ?a a sov:Relation .
+    # a comment with a brace { and SELECT ?a WHERE {
+    OPTIONAL { SELECT ?a (COUNT(?b) AS ?n) WHERE { ?a sov:u ?b } GROUP BY ?a }
+    OPTIONAL { SELECT ?c WHERE { ?c sov:u ?a } }
+    OPTIONAL { SELECT * WHERE { ?a sov:v ?d } }
+    OPTIONAL { SELECT (?e AS ?a) WHERE { ?e sov:w ?f } }
+}"""
+
+
+def test_a_subquery_that_projects_the_focus_gets_the_values_too() -> None:
+    found = _plan(GROUPED)
+    assert found.focus == "?a"
+    # only the first subquery names ?a in its projection; the others do not project it by name
+    assert [GROUPED[i - 7 : i] for i in found.inner] == ["WHERE {"]
+    assert GROUPED[found.inner[0] :].startswith(" ?a sov:u ?b } GROUP BY ?a }")
+    assert Plan.from_json(found.as_json()) == found
+    text = found.text(GROUPED, ["<urn:x>"])
+    assert text.count("VALUES ?a { <urn:x> }") == 2
+    # a subquery with a slice, or one inside another subquery, is left as it is
+    sliced = (
+        "{ ?a sov:p ?b { SELECT ?a WHERE { ?a sov:q ?c } LIMIT 3 } "
+        "{ SELECT ?b WHERE { SELECT ?a WHERE {?a ?p ?o} } } }"
+    )
+    assert inner_offsets(sliced, 1, "?a") == ()
+    offset = "{ { SELECT ?a WHERE { ?a sov:q ?c } ORDER BY ?a OFFSET 1 } { SELECT $a { ?a sov:r 1 } } }"
+    assert [offset[i - 1 : i + 13] for i in inner_offsets(offset, 1, "?a")] == ["{ ?a sov:r 1 }"]
+
+
+def test_the_values_in_a_subquery_give_the_rows_of_the_values_at_the_top_alone() -> None:
+    store = pyoxigraph.Store()
+    data = "".join(
+        f"<{EX}{n}> <{RDF_TYPE}> <{SOV}Relation> .\n"
+        + "".join(f"<{EX}{n}> <{SOV}u> <{EX}{n}-{k}> .\n" for k in range(n))
+        for n in range(4)
+    )
+    store.load(data.encode(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    found = _plan(GROUPED)
+    prefixes = {"sov": SOV}
+    for values in ([f"<{EX}0>"], [f"<{EX}2>"], [f"<{EX}1>", f"<{EX}3>"], [f"<{EX}9>"]):
+        block = f" VALUES ?a {{ {' '.join(values)} }} "
+        top_only = GROUPED[: found.where] + block + GROUPED[found.where :]
+        inner = set(store.query(found.text(GROUPED, values), prefixes=prefixes))  # type: ignore[arg-type]
+        assert inner == set(store.query(top_only, prefixes=prefixes)), values  # type: ignore[arg-type]
+        assert (len(values) == 1 and values[0].endswith("9>")) or inner
 
 
 def test_the_nodes_a_change_reaches_through_a_chain_before_or_after_it() -> None:

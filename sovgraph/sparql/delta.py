@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 SUBCLASS = PREFIXES["rdfs"] + "subClassOf"
-_READS_VERSION = "3"  # what a kept file of reads holds (2: with the guarded predicates; 3: focus plans)
+_READS_VERSION = "4"  # what a kept file of reads holds (2: guarded predicates; 3: focus plans; 4: subqueries)
 
 
 @dataclass(frozen=True)

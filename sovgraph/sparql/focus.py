@@ -89,6 +89,19 @@ class Plan:
         str
     ]  # predicates read where no chain can be found: a change to them runs the rule whole
     where: int  # the offset in the rule's text just after the opening brace of its WHERE clause
+    inner: tuple[int, ...] = ()
+    """The same, for each subquery that projects the focus variable (see :func:`inner_offsets`)."""
+
+    def text(self, rule: str, values: Iterable[str]) -> str:
+        """The rule's text ``rule`` run for the focus values ``values`` (N-Triples IRIs) only: a ``VALUES`` at
+        the start of its WHERE clause and of each subquery of :attr:`inner`, which is then evaluated for
+        those values rather than for the whole graph (its other solutions join with none)."""
+        block = f" VALUES {self.focus} {{ {' '.join(values)} }} "
+        parts, start = [], 0
+        for offset in sorted({self.where, *self.inner}):
+            parts += [rule[start:offset], block]
+            start = offset
+        return "".join([*parts, rule[start:]])
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -107,6 +120,7 @@ class Plan:
             ],
             "opaque": sorted(self.opaque),
             "where": self.where,
+            "inner": list(self.inner),
         }
 
     @classmethod
@@ -128,6 +142,7 @@ class Plan:
             atoms,
             frozenset(map(str, data["opaque"])),
             int(data["where"]),
+            tuple(int(offset) for offset in data["inner"]),
         )
 
 
@@ -165,7 +180,8 @@ def plan_of(query: Any, text: str) -> Plan | None:
         atoms = tuple(_chained(atom, context, focus) for atom, context in walk.atoms)
         cost = (-sum(atom.chain == () for atom in atoms), sum(atom.chain is None for atom in atoms))
         if best is None or cost < best[0]:
-            best = (cost, Plan(focus, links, atoms, frozenset(walk.opaque), where))
+            inner = inner_offsets(text, where, focus)
+            best = (cost, Plan(focus, links, atoms, frozenset(walk.opaque), where, inner))
     return best[1] if best else None
 
 
@@ -195,6 +211,77 @@ def where_offset(text: str) -> int | None:
         position = _skip(text, _next_token(text, position))
     found = re.compile(r"WHERE\s*\{", re.IGNORECASE).match(text, _skip(text, position + 1))
     return found.end() if found else None
+
+
+def inner_offsets(text: str, where: int, focus: str) -> tuple[int, ...]:
+    """The offsets just after the ``{`` that opens the WHERE clause of each subquery of a rule's WHERE clause
+    (which opens at ``where``) that projects the variable ``focus`` by name and has no ``LIMIT`` or
+    ``OFFSET``; subqueries within subqueries are not looked into.
+
+    In the rule run for some focus values, every solution of the group holding such a subquery binds the
+    focus variable to one of them, so the subquery's solutions with another value join with none: a
+    ``VALUES`` of those values at the start of its WHERE clause leaves the rule's solutions as they are.
+
+    >>> text = ("CONSTRUCT { ?x :p ?n } WHERE { ?x a :A "
+    ...         "OPTIONAL { SELECT ?x (COUNT(*) AS ?n) WHERE { ?x :q ?y } GROUP BY ?x } }")
+    >>> [text[i - 7 : i] for i in inner_offsets(text, text.index("WHERE {") + 7, "?x")]
+    ['WHERE {']
+    """
+    import re
+
+    select = re.compile(r"SELECT\b", re.IGNORECASE)
+    found = []
+    position, depth = _skip(text, where), 1
+    while position < len(text) and depth > 0:
+        char = text[position]
+        if char in "{}":
+            depth += 1 if char == "{" else -1
+        elif select.match(text, position) and not (
+            text[position - 1].isalnum() or text[position - 1] in "_?$:"
+        ):
+            offset, position = _subquery(text, position + len("SELECT"), focus)
+            if offset is not None:
+                found.append(offset)
+            depth -= 1  # the subquery's own closing brace was passed
+            continue
+        position = _skip(text, _next_token(text, position))
+    return tuple(found)
+
+
+def _subquery(text: str, position: int, focus: str) -> tuple[int | None, int]:
+    """From just after a subquery's ``SELECT``: the offset after the ``{`` of its WHERE clause if it projects
+    ``focus`` by name and has no ``LIMIT`` or ``OFFSET`` (else ``None``), and the offset just after the
+    brace that closes the group holding it."""
+    import re
+
+    pieces, parens = [], 0  # the projection, expressions in parentheses left out
+    position = _skip(text, position)
+    while position < len(text) and not (parens == 0 and text[position] == "{"):
+        end = _next_token(text, position)
+        if text[position] == "(":
+            parens += 1
+        elif text[position] == ")":
+            parens -= 1
+        elif parens == 0:
+            pieces.append(text[position:end])
+        position = _skip(text, end)
+        if position > end:
+            pieces.append(" ")  # white space or a comment: the end of a word
+    words = "".join(pieces)
+    named = re.findall(r"[?$](\w+)", words)
+    opening = position + 1
+    depth, position = 1, _skip(text, opening)
+    while position < len(text) and depth > 0:  # the WHERE clause
+        depth += {"{": 1, "}": -1}.get(text[position], 0)
+        position = _skip(text, _next_token(text, position))
+    modifiers = position
+    depth = 1
+    while position < len(text) and depth > 0:  # its modifiers, to the brace that closes the group
+        depth += {"{": 1, "}": -1}.get(text[position], 0)
+        position = _skip(text, _next_token(text, position))
+    limited = re.search(r"\b(LIMIT|OFFSET)\b", text[modifiers:position], re.IGNORECASE)
+    projected = "*" not in words and focus[1:] in named
+    return (opening if projected and not limited else None), position
 
 
 def _skip(text: str, position: int) -> int:

@@ -172,8 +172,7 @@ def _refocus(
     dropped = focus.union(*(linked.get(value, set()) for value in focus))
     kept = old - _about(section, dropped) if dropped else old
     if focus:
-        listed = " ".join(sorted(v.decode("utf-8") for v in focus))
-        query = f"{rule.text[: plan.where]} VALUES {plan.focus} {{ {listed} }} {rule.text[plan.where :]}"
+        query = plan.text(rule.text, sorted(v.decode("utf-8") for v in focus))
         run, lines = apply_rule(store, rule, graph, query)
     else:
         run, lines = RuleRun(rule.name, 0, 0), set()
