@@ -304,14 +304,17 @@ def _derivation(project: Project) -> Derivation:
         changed: list[pyoxigraph.Triple] | None,
         kept: bytes | None,
         folder: Path | None,
-    ) -> tuple[bytes, tuple[set[bytes], set[bytes]] | None]:
+    ) -> tuple[bytes, tuple[set[bytes], set[bytes]] | None, list[bytes]]:
         from sovgraph.sparql.delta import rule_reads
         from sovgraph.sparql.incremental import rederive
         from sovgraph.sparql.library import rules
 
         shipped = rules(project.rules_dir, project.root)
-        _, text, difference = rederive(store, shipped, lambda: rule_reads(shipped, folder), changed, kept)
-        return text, difference
+        later: list[bytes] = []  # loaded by the cache when the store is first read
+        _, text, difference = rederive(
+            store, shipped, lambda: rule_reads(shipped, folder), changed, kept, later
+        )
+        return text, difference, later
 
     return Derivation(
         inputs=rule_files(project.rules_dir),

@@ -383,3 +383,34 @@ def test_whether_the_computed_store_is_handed_over_is_decided_as_by_counting(
                 limit,
                 text is None,
             )
+
+
+def test_output_no_rule_still_reads_is_loaded_when_the_store_is_first_read(
+    project: Path, tmp_path: Path
+) -> None:
+    """After a change the rules derive again for a few nodes, the kept output of the rules after the last
+    one that ran is not loaded into the store the update hands over: a validation again reads the on-disk
+    store and leaves it so; the first read of the graph's store loads it, and the store is then the one a
+    load from the files gives."""
+    from sovgraph.sparql import incremental
+
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache).validate()
+    _move_a_date(project / "data" / "small.nt")
+    left: list[list[bytes]] = []
+    real = incremental.rederive
+
+    def spied(*args: object, **kwargs: object) -> object:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        later = kwargs.get("later", args[5] if len(args) > 5 else None)
+        left.append(list(later or []))  # type: ignore[call-overload]
+        return found
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(incremental, "rederive", spied)
+        edited = sovgraph.load(project, cache=cache)
+    assert edited.cache_state is not None and "derived graph recomputed" in edited.cache_state.summary()
+    assert left and left[0], "some kept output was left for later"
+    assert edited.validate() == sovgraph.load(project).validate()
+    assert not edited.backend.opened, "the validation read the on-disk store"
+    assert _lines(edited) == _lines(sovgraph.load(project))

@@ -67,13 +67,18 @@ def rederive(
     reads: Callable[[], Sequence[Reads]],
     changed: Sequence[pyoxigraph.Triple] | None,
     kept: bytes | None,
+    later: list[bytes] | None = None,
 ) -> tuple[list[RuleRun], bytes, Difference | None]:
     """Replace the derived graph of ``store`` by what ``rules`` derive, running only the rules the change
     (``changed``: the triples of the files removed or added since ``kept`` was made) can reach, and a rule
     with a focus (:mod:`sovgraph.sparql.focus`) only for the nodes the change reaches; return what each rule
     derived, the text to keep (:func:`record`) and how the derived graph differs from the one ``kept``
     holds. With no change known, or no kept text for these rules, every rule runs (``reads``, what each
-    rule reads, is then not asked for), and the difference is not known (``None``)."""
+    rule reads, is then not asked for), and the difference is not known (``None``).
+
+    With ``later``, kept output that no rule still to run can read is not loaded into the store: its
+    N-Triples texts are appended to ``later``, for the caller to load into the derived graph before the
+    store is read (a store only validated, which reads the one on disk, never needs them)."""
     import pyoxigraph
 
     names = [rule.name for rule in rules]
@@ -91,23 +96,32 @@ def rederive(
     delta = list(changed)
     look = Lookup(store, delta, _kept_classes(kept))  # a kept rule's classes count before it applies again
     runs, outputs = [], {}
+    pending: list[bytes] = []  # kept output not yet loaded: loaded before the next rule runs
     for rule, read in zip(rules, reads(), strict=True):
         section = kept[slice(*spans[rule.name])]  # its kept output as written: loaded as it is
         if rule_affected(read, delta, look) is None:
             outputs[rule.name] = old[rule.name]
-            _load_text(store, section, graph)
+            pending.append(section)
             runs.append(RuleRun(rule.name, 0, 0))
             continue
+        for text in pending:
+            _load_text(store, text, graph)
+        pending.clear()
         again = None
         if read.focus is not None:
             output = (old[rule.name], section)
-            again = _refocus(store, rule, read.focus, delta, look, output, graph, outputs)
+            again = _refocus(store, rule, read.focus, delta, look, output, graph, pending)
         run, lines = again if again is not None else apply_rule(store, rule, graph)
         runs.append(run)
         outputs[rule.name] = lines
         differ = _triples(lines ^ old[rule.name])
         delta.extend(differ)
         look.add_changes(differ)
+    if later is not None:
+        later.extend(pending)
+    else:
+        for text in pending:
+            _load_text(store, text, graph)
     return runs, record(outputs, names), _difference(old, outputs)
 
 
@@ -148,13 +162,13 @@ def _refocus(
     look: Lookup,
     kept_output: tuple[set[bytes], bytes],
     graph: pyoxigraph.NamedNode,
-    earlier: Mapping[str, set[bytes]],
+    pending: list[bytes],
 ) -> tuple[RuleRun, set[bytes]] | None:
     """Run a non-recursive rule for the focus values the change reaches only, its kept output for the others
     put back (``kept_output``: the lines of its section of the kept text, and the section as written, which
-    is searched rather than the whole text);
-    ``None`` when those values are not known (the rule then runs whole). ``earlier``: the output of the rules
-    before it, in the graph already."""
+    is searched rather than the whole text) by appending it to ``pending`` (the rule itself does not read
+    it: it is applied once);
+    ``None`` when those values are not known (the rule then runs whole)."""
     old, section = kept_output
     if is_recursive(rule):
         return None
@@ -176,11 +190,10 @@ def _refocus(
         run, lines = apply_rule(store, rule, graph, query)
     else:
         run, lines = RuleRun(rule.name, 0, 0), set()
-    # The section goes back whole (one load, no set joined), then the lines of the values run again that
-    # nothing else derives are taken out again.
-    _load_text(store, section, graph)
-    again = (old - kept) - lines
-    _remove(store, [line for line in again if not any(line in out for out in earlier.values())], graph)
+    if kept == old:
+        pending.append(section)  # as written
+    else:
+        pending.append(b"\n".join(kept))
     return run, kept | lines
 
 
@@ -257,13 +270,6 @@ def _load_text(store: pyoxigraph.Store, text: bytes, graph: pyoxigraph.NamedNode
     import pyoxigraph
 
     store.load(text, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
-
-
-def _remove(store: pyoxigraph.Store, lines: Iterable[bytes], graph: pyoxigraph.NamedNode) -> None:
-    import pyoxigraph
-
-    for triple in _triples(lines):
-        store.remove(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, graph))
 
 
 def _triples(lines: Iterable[bytes]) -> list[pyoxigraph.Triple]:

@@ -435,7 +435,7 @@ def report_key(parts: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(parts)).encode("utf-8")).hexdigest()
 
 
-Updated = tuple[bytes, tuple[set[bytes], set[bytes]] | None]
+Updated = tuple[bytes, tuple[set[bytes], set[bytes]] | None, Sequence[bytes]]
 """What :attr:`Derivation.update` returns."""
 
 
@@ -463,8 +463,9 @@ class Derivation(NamedTuple):
     """Used instead of ``apply`` when given: given an in-memory store of the files' graphs, the triples of
     the files removed or added since the derived graph was made (``None``: not known), the text it returned
     then (``None``: not kept), and a folder where it may keep what it learns, make ``graph`` and return the
-    text to keep (the derived graph in N-Triples, comment lines allowed) and, when it knows it, how the
-    graph differs from the one the text it was given holds: the N-Triples lines gone, and those added."""
+    text to keep (the derived graph in N-Triples, comment lines allowed), when it knows it, how the
+    graph differs from the one the text it was given holds (the N-Triples lines gone, and those added), and
+    the N-Triples texts of ``graph`` it left out of the store, to be loaded into it before it is read."""
 
 
 def claim(folder: Path, project: Project | None = None) -> None:
@@ -704,10 +705,28 @@ def _changes(before: dict[str, set[bytes]], after: dict[str, set[bytes]]) -> lis
     return list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES)) if data else []
 
 
-def _handed(store: pyoxigraph.Store) -> StoreOpener:
-    """The in-memory store an update computed (it holds what the on-disk store was just made to hold), as
-    the opener: no copy from disk, and no lock (``None``): the on-disk store is not read."""
-    return lambda copy=True: (store, None)
+def _handed(
+    store: pyoxigraph.Store, later: Sequence[bytes], graph: str | None, disk: StoreOpener
+) -> StoreOpener:
+    """The in-memory store an update computed (it holds what the on-disk store was just made to hold, once
+    ``later``, N-Triples texts of the derived graph ``graph``, is loaded into it: on the first opening), as
+    the opener: no copy from disk, and no lock (``None``): the on-disk store is not read. Until then, a block
+    of lookups (``copy=False``) reads the on-disk store (``disk``), which holds it all already."""
+    import pyoxigraph
+
+    left = list(later)
+
+    def open_store(*, copy: bool = True) -> tuple[pyoxigraph.Store, Any]:
+        if left and not copy:
+            return disk(copy=False)
+        if left and graph is not None:
+            target = pyoxigraph.NamedNode(graph)
+            for text in left:
+                store.load(text, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=target, lenient=True)
+        left.clear()
+        return store, None
+
+    return open_store
 
 
 def _open_or_update(
@@ -771,6 +790,7 @@ def _open_or_update(
         _remove(folder / ANSWERS)  # answers of the store as it was
         store = _open(folder, read_only=False)
         work = None  # the store in memory, when the derivation made one
+        later: Sequence[bytes] = ()  # what the derivation left out of it, for the derived graph
         written: bytes | None = None  # the derived graph it wrote, in N-Triples
         rules_kept = bool(derive and not rebuilt and manifest.derived == _key_of(manifest, derive, seen))
         watch = [manifest.files[labels[p]]["graph"] for p in changed if labels[p] in manifest.files]
@@ -802,7 +822,7 @@ def _open_or_update(
                 given = {info.graph: data.data for info, data in parsed}
                 before_nt = _kept_derived(folder, manifest.derived_nt)
                 manifest.derived_nt = None  # until the new one is written
-                work, written = derive_into(
+                work, written, later = derive_into(
                     store,
                     derive,
                     sources=sources,
@@ -831,11 +851,15 @@ def _open_or_update(
     finally:
         lock.close()
     files = [_loaded(p, labels[p], manifest.files[labels[p]]) for p in paths]
-    small = work is not None and _at_most_quads(work, manifest, written, IN_MEMORY_QUADS)
+    small = work is not None and (
+        _at_most(manifest, written, IN_MEMORY_QUADS)
+        or (not later and _at_most_quads(work, manifest, written, IN_MEMORY_QUADS))
+    )
+    disk = _opener(folder, manifest, _sources(manifest, paths, labels, seen), derive)
     return (
-        _handed(work)
+        _handed(work, later, derive.graph if derive is not None else None, disk)
         if small and work is not None
-        else _opener(folder, manifest, _sources(manifest, paths, labels, seen), derive),
+        else disk,
         files,
         CacheState(
             folder,
@@ -862,10 +886,12 @@ def derive_into(
     before: bytes | None = None,
     changes: list[pyoxigraph.Triple] | None = None,
     folder: Path | None = None,
-) -> tuple[pyoxigraph.Store | None, bytes | None]:
+) -> tuple[pyoxigraph.Store | None, bytes | None, Sequence[bytes]]:
     """Apply ``derive`` to the on-disk ``store``; return the in-memory store it was computed in (the same
-    graphs as the on-disk store once this returns) and the derived graph written, in N-Triples; or
-    ``(None, None)`` when ``derive`` names no graph (it is then applied to the on-disk store itself).
+    graphs as the on-disk store once this returns, but for the N-Triples texts of the derived graph it
+    returns last, which the derivation left out of it and the caller loads into it before it is read) and the
+    derived graph written, in N-Triples; or ``(None, None, ())`` when ``derive`` names no graph (it is then
+    applied to the on-disk store itself).
 
     The rules run over an in-memory copy of the store (on disk they are several times slower, and every
     derived triple written there costs more than the rules). The copy is made from the files themselves
@@ -885,7 +911,7 @@ def derive_into(
 
     if derive.graph is None:
         derive.apply(store)
-        return None, None
+        return None, None, ()
     nt = pyoxigraph.RdfFormat.N_TRIPLES
     target = pyoxigraph.NamedNode(derive.graph)
     work = _work_copy(store, target, sources, given or {})
@@ -894,9 +920,10 @@ def derive_into(
         old = (
             store.dump(format=nt, from_graph=target) if store.contains_named_graph(target) else None
         ) or b""
-    difference = None
+    difference: tuple[set[bytes], set[bytes]] | None = None
+    later: Sequence[bytes] = ()
     if derive.update is not None:
-        new, difference = derive.update(work, changes, before, folder)  # replaces the derived graph
+        new, difference, later = derive.update(work, changes, before, folder)  # replaces the derived graph
     else:
         derive.apply(work)  # replaces the derived graph
         new = work.dump(format=nt, from_graph=target) or b""
@@ -910,7 +937,9 @@ def derive_into(
             store.remove_graph(target)
         store.add_graph(target)
         store.load(new, format=nt, to_graph=target)
-        return work, None  # its blank nodes' labels are the copy's: not comparable with the next copy's
+        for text in later:
+            work.load(text, format=nt, to_graph=target, lenient=True)
+        return work, None, ()  # its blank nodes' labels are the copy's: not comparable with the next copy's
     if difference is not None and before is not None:  # the derivation knows what differs from ``before``
         gone_lines, added_lines = difference
     else:
@@ -927,7 +956,7 @@ def derive_into(
     added = b"\n".join(added_lines)
     if added:
         store.load(added, format=nt, to_graph=target)
-    return work, new
+    return work, new, later
 
 
 def _at_most_quads(work: pyoxigraph.Store, manifest: _Manifest, derived: bytes | None, limit: int) -> bool:
