@@ -60,7 +60,7 @@ class KnowledgeGraph:
         self.project = project if project is not None else find_project()
         self._files = list(files) if files is not None else None
         self.cache_state: CacheState | None = None  # set when the store comes from the on-disk cache
-        self._library: dict[str, QueryFile] | None = None
+        self._library: Mapping[str, QueryFile] | None = None
 
     @property
     def store(self) -> pyoxigraph.Store:
@@ -146,7 +146,7 @@ class KnowledgeGraph:
 
         return materialise(self.store, rules(self.project.rules_dir, self.project.root))
 
-    def library(self) -> dict[str, QueryFile]:
+    def library(self) -> Mapping[str, QueryFile]:
         """The documented queries of the project's ``queries/`` folder, by name (rules excluded).
 
         The files are read on first use, then kept for the life of the graph.

@@ -17,7 +17,6 @@ spreadsheet user reads names (see ``docs/formats.md``).
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -153,6 +152,8 @@ def _excel_value(cell: Cell | None) -> object:
         if datatype == XSD + "boolean":
             return value == "true"
         if datatype == XSD + "date":
+            import datetime as dt
+
             return dt.date.fromisoformat(value)
     except ValueError:
         return value

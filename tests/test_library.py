@@ -193,3 +193,23 @@ def test_a_malformed_walk_line_names_file_and_line(tmp_path: Path, line: str, me
     with pytest.raises(QueryError) as caught:
         read_query(_query(tmp_path, _MAIN.replace("#+ variant (who): q@who.rq", line)), "q")
     assert message in str(caught.value)
+
+
+def test_the_library_reads_a_query_when_it_is_asked_for(tmp_path: Path) -> None:
+    """One query asked for reads its file alone: a broken file elsewhere is reported only when it is read
+    (by name, or by going through every query). Names are those of the listing: rules, views, variants,
+    paths out of the folder and other spellings are not queries."""
+    good = "#+ summary: Good.\n#+ column x: a thing.\nSELECT ?x WHERE { ?x ?p ?o }\n"
+    for rel in ("good.rq", "sub/nested.rq", "rules/10-rule.rq", "views/view.rq", "good@x.rq", ".hidden/h.rq"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(good, encoding="utf-8")
+    (tmp_path / "broken.rq").write_text("#+ summary Good.\nSELECT * {}\n", encoding="utf-8")
+    found = library(tmp_path)
+    assert found["good"].summary == "Good." and found.get("sub/nested") is not None
+    others = ("rules/10-rule", "views/view", "good@x", "../good", "sub/../good", "Good", "good.rq", "none")
+    for name in others:
+        assert name not in found and found.get(name) is None, name
+    assert sorted(found) == [".hidden/h", "broken", "good", "sub/nested"] and len(found) == 4
+    assert found[".hidden/h"].summary == "Good."
+    with pytest.raises(QueryError, match=r"broken\.rq:1"):
+        dict(found.items())

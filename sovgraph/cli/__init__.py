@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import io
-import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
@@ -18,7 +17,14 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO, cast
 
 from sovgraph._version import __version__
-from sovgraph.cli.common import Command, Handler, add_global_options, check_global_options, command
+from sovgraph.cli.common import (
+    Command,
+    Formatter,
+    Handler,
+    add_global_options,
+    check_global_options,
+    command,
+)
 from sovgraph.errors import OutputError, SovgraphError, UnexpectedError, UsageRetry
 
 COMMANDS = {
@@ -112,6 +118,8 @@ def _print_traceback() -> None:
 
 def unexpected(exc: BaseException, argv: Sequence[str] | None) -> SovgraphError:
     """The one-paragraph error for an exception no code path expected: the command, its input, a hint."""
+    import shlex
+
     words = list(sys.argv[1:] if argv is None else argv)
     typed = " ".join(shlex.quote(w) for w in words)
     if len(typed) > 200:
@@ -228,6 +236,7 @@ def build_parser(
     command alone (its family's other commands are not built)."""
     parser = parser_class(
         prog="sovgraph",
+        formatter_class=Formatter,
         description="An open knowledge graph of digital sovereignty: who hosts what, under which law.",
         epilog="Run 'sovgraph COMMAND --help' for the options of a command. Exit codes: 0 success, 1 the "
         "graph does not conform or a check found something, 2 bad input or usage, 3 a SPARQL endpoint or "

@@ -36,6 +36,21 @@ GRAPH_OPTIONS = ("data", "no_cache", "cache_dir")
 """The options that load a graph (their ``dest``), offered only by the commands that load one."""
 
 
+class Formatter(argparse.HelpFormatter):
+    """argparse's help, laid out to the width tables are (:func:`sovgraph.sparql.table.terminal_width`: the
+    width argparse would find itself, without importing the standard library's file operations, and what
+    they import, on every command's path)."""
+
+    def __init__(
+        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
+    ) -> None:
+        if width is None:
+            from sovgraph.sparql.table import terminal_width
+
+            width = terminal_width(fallback=80) - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 def command(
     commands: Any,
     name: str,
@@ -50,7 +65,9 @@ def command(
     The same options are accepted before the command too (:func:`add_global_options`); given after it,
     they do not reset what was given before (their default here is "not given").
     """
-    sub: argparse.ArgumentParser = commands.add_parser(name, help=summary, description=description)
+    sub: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, description=description, formatter_class=Formatter
+    )
     _root_option(sub, default=argparse.SUPPRESS)
     _debug_option(sub, default=argparse.SUPPRESS)
     if graph:

@@ -19,11 +19,11 @@ True
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,7 +80,7 @@ def key(
         ),
         json.dumps(given, sort_keys=True),
         lang,
-        dt.date.today().isoformat(),
+        time.strftime("%Y-%m-%d"),  # today, as datetime.date.today() gives it (without importing datetime)
         _code_stamp(),
     ]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
@@ -112,10 +112,12 @@ def _plain(value: object) -> str | None:
 
     if isinstance(value, bool | int | float | str):
         return f"{type(value).__name__}:{value!r}"
-    if isinstance(value, dt.date):
-        return f"date:{value.isoformat()}"
     if isinstance(value, pyoxigraph.NamedNode | pyoxigraph.Literal | pyoxigraph.BlankNode):
         return f"term:{value}"
+    import datetime as dt
+
+    if isinstance(value, dt.date):
+        return f"date:{value.isoformat()}"
     return None
 
 

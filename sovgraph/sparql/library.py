@@ -35,8 +35,9 @@ names ``sovgraph/sparql/walks/chain.py``, which must exist. A remote endpoint al
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
@@ -254,20 +255,69 @@ def _records(text: str, where: str) -> list[tuple[int, str, str | None, str | No
     return records
 
 
-def library(folder: Path, root: Path | None = None) -> dict[str, QueryFile]:
+def library(folder: Path, root: Path | None = None) -> Library:
     """Every query below ``folder`` by name (``who-hosts-what``, ``checks/…``), rules, views and variants
-    (``NAME@PARAMS.rq``, attached to their query) excluded.
+    (``NAME@PARAMS.rq``, attached to their query) excluded; each file is read when its query is first asked
+    for (see :class:`Library`).
 
     Rules (``queries/rules/``) are read by :func:`rules`; views (``queries/views/``) by the network views.
     """
-    found = {}
-    for path in sorted(folder.rglob("*.rq")):
-        rel = path.relative_to(folder)
-        if rel.parts[0] in ("rules", "views") or "@" in path.stem:
-            continue  # rules, views and the variants of queries (read with their query) are not queries
-        name = rel.with_suffix("").as_posix()
-        found[name] = read_query(path, name, label(path, root))
-    return found
+    return Library(folder, root)
+
+
+class Library(Mapping[str, QueryFile]):
+    """The queries of a folder by name (see :func:`library`), each file read and checked when its query is
+    first asked for, then kept: a command that runs one query reads one file (and its variants), not the
+    whole library. Listing the names reads no file."""
+
+    def __init__(self, folder: Path, root: Path | None = None) -> None:
+        self.folder, self.root = folder, root
+        self._names: list[str] | None = None
+        self._read: dict[str, QueryFile] = {}
+
+    def names(self) -> list[str]:
+        """The queries' names, sorted as their paths are."""
+        if self._names is None:
+            found = []
+            for path in sorted(self.folder.rglob("*.rq")):
+                rel = path.relative_to(self.folder)
+                if rel.parts[0] in ("rules", "views") or "@" in path.stem:
+                    continue  # rules, views and the variants of queries (read with their query): not queries
+                found.append(rel.with_suffix("").as_posix())
+            self._names = found
+        return self._names
+
+    def __getitem__(self, name: str) -> QueryFile:
+        if name not in self._read:
+            if not self._named(name):
+                raise KeyError(name)
+            path = self.folder / f"{name}.rq"
+            self._read[name] = read_query(path, name, label(path, self.root))
+        return self._read[name]
+
+    def _named(self, name: str) -> bool:
+        """Whether ``name`` is a query's (:meth:`names` holds it), known without listing the folder when the
+        name is plain: a file of that name, outside the rules and views, not a variant."""
+        if self._names is not None:
+            return name in self._names
+        parts = name.split("/")
+        plain = all(part and part not in (".", "..") and not part.startswith(".") for part in parts)
+        if not plain or "\\" in name or "@" in parts[-1] or parts[0] in ("rules", "views"):
+            return name in self.names()
+        path = self.folder / f"{name}.rq"
+        try:
+            listed = path.name in os.listdir(
+                path.parent
+            )  # the name as written (a file system may ignore case)
+        except OSError:
+            listed = False
+        return (listed and path.is_file() and not path.is_symlink()) or name in self.names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names())
+
+    def __len__(self) -> int:
+        return len(self.names())
 
 
 def rules(folder: Path, root: Path | None = None) -> list[QueryFile]:
