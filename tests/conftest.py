@@ -14,8 +14,12 @@ import sovgraph
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Commands run by the tests keep their on-disk store in a temporary folder, never in the user's cache.
-os.environ.setdefault("SOVGRAPH_CACHE_DIR", tempfile.mkdtemp(prefix="sovgraph-test-cache-"))
+# Commands run by the tests keep their on-disk store in a temporary folder, never in the user's cache: one
+# per process, so that the workers of a parallel run (pytest-xdist) never update each other's cache (they
+# inherit the environment of the process that starts them).
+os.environ["SOVGRAPH_CACHE_DIR"] = tempfile.mkdtemp(
+    prefix=f"sovgraph-test-cache-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-"
+)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

@@ -24,8 +24,9 @@ MAX_NESTING = 200
 comments): a query nested thousands deep overflows the SPARQL parser's stack and kills the process, so
 :func:`check_nesting` refuses it before any parser sees it. The library's queries nest less than 15 deep."""
 
-# Tokens that may contain braces or the word WHERE without being syntax.
-_SKIP = re.compile(
+# Patterns compiled when first used (re keeps them), not on every command's path. Tokens that may contain
+# braces or the word WHERE without being syntax:
+_SKIP = (
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long double-quoted string
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"  # long single-quoted string
     r'|"(?:[^"\\\n]|\\.)*"'  # double-quoted string
@@ -33,10 +34,10 @@ _SKIP = re.compile(
     r"|<[^<>\"{}|^`\\\s]*>"  # IRI
     r"|#[^\n]*"  # comment
 )
-_WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-_UPDATE = re.compile(r"(?<![?$\w])(DELETE|INSERT|WITH)\b", re.IGNORECASE)
-_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_WHERE = r"(?i)\bWHERE\b"
+_FORM = r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b"
+_UPDATE = r"(?i)(?<![?$\w])(DELETE|INSERT|WITH)\b"
+_VARIABLE = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
 def bind(query: str, values: Mapping[str, Any]) -> str:
@@ -49,7 +50,7 @@ def bind(query: str, values: Mapping[str, Any]) -> str:
     if not values:
         return query
     for name in values:
-        if not _VARIABLE.match(name):
+        if not re.match(_VARIABLE, name):
             raise QueryError(f"?{name}: not a valid SPARQL variable name for a parameter.")
     position = _where_brace(query)
     names = " ".join(f"?{n}" for n in values)
@@ -60,14 +61,14 @@ def bind(query: str, values: Mapping[str, Any]) -> str:
 
 def bind_values(query: str, name: str, terms: Sequence[Any]) -> str:
     """Return ``query`` with the variable ``name`` restricted to the given terms (one ``VALUES`` row each)."""
-    if not _VARIABLE.match(name):
+    if not re.match(_VARIABLE, name):
         raise QueryError(f"?{name}: not a valid SPARQL variable name for a parameter.")
     position = _where_brace(query)
     block = f" VALUES ?{name} {{ {' '.join(_term(name, t) for t in terms)} }} "
     return query[: position + 1] + block + query[position + 1 :]
 
 
-_BRACKETS = re.compile(r"[(){}\[\]]")
+_BRACKETS = r"[(){}\[\]]"
 
 
 def check_nesting(query: str, limit: int = MAX_NESTING) -> None:
@@ -81,9 +82,9 @@ def check_nesting(query: str, limit: int = MAX_NESTING) -> None:
     ...     print(str(error)[:74])
     the query nests groups, parentheses or brackets more than 200 deep (at lin
     """
-    code = _SKIP.sub(lambda m: " " * len(m.group()), query)
+    code = re.sub(_SKIP, lambda m: " " * len(m.group()), query)
     depth = 0
-    for match in _BRACKETS.finditer(code):
+    for match in re.finditer(_BRACKETS, code):
         if match.group() in "({[":
             depth += 1
             if depth > limit:
@@ -110,18 +111,18 @@ def _term(name: str, value: Any) -> str:
 
 def _where_brace(query: str) -> int:
     """Index of the ``{`` that opens the query's main ``WHERE`` group, outside strings, IRIs, comments."""
-    code = _SKIP.sub(lambda m: " " * len(m.group()), query)
-    form = _FORM.search(code)
-    update = _UPDATE.search(code)
+    code = re.sub(_SKIP, lambda m: " " * len(m.group()), query)
+    form = re.search(_FORM, code)
+    update = re.search(_UPDATE, code)
     if update is not None and (form is None or update.start() < form.start()):  # DELETE/INSERT ... WHERE {
-        where = _WHERE.search(code, update.end())
+        where = re.compile(_WHERE).search(code, update.end())
         brace = code.find("{", where.end()) if where is not None else -1
         if brace < 0:
             raise QueryError("the update has no WHERE group: cannot bind parameters.")
         return brace
     if form is None:
         raise QueryError("the query has no SELECT, ASK, CONSTRUCT or DESCRIBE: cannot bind parameters.")
-    where = _WHERE.search(code, form.end())
+    where = re.compile(_WHERE).search(code, form.end())
     if where is not None:
         brace = code.find("{", where.end())
     elif form.group(1).upper() == "CONSTRUCT":

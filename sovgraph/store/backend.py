@@ -44,7 +44,7 @@ SELECT ?g (COUNT(*) AS ?n) WHERE {{
 """
 
 
-_NOT_KEYWORDS = re.compile(
+_NOT_KEYWORDS = (  # compiled when first used (re keeps it), not on every command's path
     r"#[^\n]*"
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
@@ -53,7 +53,7 @@ _NOT_KEYWORDS = re.compile(
     r'|<[^<>"{}|^`\\\x00-\x20]*>'
 )
 """What cannot hold a keyword: comments, strings (long strings first) and IRIs."""
-_FROM = re.compile(r"(?<![\w?$:.-])FROM(?![\w:.-])", re.IGNORECASE)
+_FROM = r"(?i)(?<![\w?$:.-])FROM(?![\w:.-])"
 
 
 def names_dataset(text: str) -> bool:
@@ -64,7 +64,7 @@ def names_dataset(text: str) -> bool:
     >>> names_dataset('SELECT ?from WHERE { ?from ex:from "FROM" } # FROM')
     False
     """
-    return _FROM.search(_NOT_KEYWORDS.sub(" ", text)) is not None
+    return re.search(_FROM, re.sub(_NOT_KEYWORDS, " ", text)) is not None
 
 
 class Backend(Protocol):

@@ -73,7 +73,7 @@ _XML_TOKEN = (
     rb"|<(/?)[^\s/>!?][^\s/>]*(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*(/?)>"
 )
 """An RDF/XML token, compiled only when an RDF/XML file is read (not at start-up)."""
-_LOCATION = re.compile(
+_LOCATION = (  # compiled when first used (re keeps it): only an error needs it
     r"^Parser error (?:at line \d+ (?:between columns \d+ and \d+|column \d+)"
     r"|between line \d+ column \d+ and line \d+ column \d+): "
 )
@@ -286,7 +286,7 @@ class _syntax_errors:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object) -> None:
         if isinstance(exc, SyntaxError):
-            detail = _printable(_LOCATION.sub("", exc.msg or str(exc)).rstrip("."))
+            detail = _printable(re.sub(_LOCATION, "", exc.msg or str(exc)).rstrip("."))
             raise ParseError(self.name, exc.lineno, exc.offset, syntax_name(self.path), detail) from None
         if isinstance(exc, ValueError | OSError):  # e.g. bytes that are not UTF-8
             detail = _printable(str(exc).rstrip("."))
