@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     outcomes: list[Outcome] = []
     prepared: dict[str, dict[str, Any]] = {}
     started = time.time()
-    if settings.only is None:
+    if settings.wants("CLI"):
         outcomes += _measure_cli()
     text = ""
     for triples in settings.sizes:
