@@ -118,8 +118,8 @@ class ShapesError(InputError):
 
 
 class ShapeNotTranslated(SovgraphError):
-    """A SHACL shape uses a feature :mod:`sovgraph.shacl` does not translate into SPARQL; never shown to a
-    user: the shape is then validated by pySHACL."""
+    """A SHACL shape uses a feature :mod:`sovgraph.validation.shacl` does not translate into SPARQL; never
+    shown to a user: the shape is then validated by pySHACL."""
 
 
 class CacheBusy(SovgraphError):

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from sovgraph.sparql.rules import RuleRun
     from sovgraph.store.backend import Answer, Backend
     from sovgraph.store.cache import CacheState, Derivation
-    from sovgraph.validate import Report
+    from sovgraph.validation.validate import Report
 
 
 class KnowledgeGraph:
@@ -188,13 +188,14 @@ class KnowledgeGraph:
         raise SovgraphError(f"{path}: this file is not part of the loaded graph.")
 
     def validate(self, *, reuse: bool = True, engine: str = "sparql") -> Report:
-        """Check the graph against the project's SHACL shapes; see :func:`sovgraph.validate.validate`.
+        """Check the graph against the project's SHACL shapes; see
+        :func:`sovgraph.validation.validate.validate`.
 
         A graph opened from the on-disk cache reuses the report kept there while no file nor shape changed
-        (``reuse=False`` validates again); see :func:`sovgraph.validate.report`. ``engine="pyshacl"``
-        validates with pySHACL alone (the same report, much slower), never from the cache.
-        """
-        from sovgraph.validate import report, validate
+        (``reuse=False`` validates again); see :func:`sovgraph.validation.validate.report`.
+        ``engine="pyshacl"`` validates with pySHACL alone (the same report, much slower), never from the
+        cache."""
+        from sovgraph.validation.validate import report, validate
 
         return report(self) if reuse and engine == "sparql" else validate(self, engine=engine)
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sovgraph.network.analysis import Chain, Concentration, Rank
     from sovgraph.sparql.checks import Outcome
     from sovgraph.stats import Stats
-    from sovgraph.validate import Finding
+    from sovgraph.validation.validate import Finding
 
 Value = Cell | str | int | float | bool | None
 

@@ -47,7 +47,7 @@ def world() -> sovgraph.KnowledgeGraph:
 
 
 @pytest.fixture(scope="session")
-def report(kg: sovgraph.KnowledgeGraph) -> sovgraph.validate.Report:
+def report(kg: sovgraph.KnowledgeGraph) -> sovgraph.validation.validate.Report:
     return kg.validate()
 
 

@@ -65,7 +65,7 @@ def _node(slug: str) -> pyoxigraph.NamedNode:
     return pyoxigraph.NamedNode(ID + slug)
 
 
-def test_the_shipped_graph_conforms_with_no_violation(report: sovgraph.validate.Report) -> None:
+def test_the_shipped_graph_conforms_with_no_violation(report: sovgraph.validation.validate.Report) -> None:
     assert report.conforms, report.text()
     assert report.violations == []
 

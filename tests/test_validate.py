@@ -9,7 +9,7 @@ import pytest
 import sovgraph
 
 
-def _validate(root: Path, fixtures: Path, *names: str) -> sovgraph.validate.Report:
+def _validate(root: Path, fixtures: Path, *names: str) -> sovgraph.validation.validate.Report:
     shapes = fixtures / "shapes"
     kg = sovgraph.load(root, files=[*root.joinpath("ontology").glob("*.ttl"), *(shapes / n for n in names)])
     return kg.validate()
@@ -151,14 +151,14 @@ def _fixture_graph(root: Path, fixtures: Path, *names: str) -> sovgraph.Knowledg
 def test_sparql_targets_found_by_oxigraph_give_the_report_pyshacl_gives(
     root: Path, fixtures: Path, name: str
 ) -> None:
-    from sovgraph.validate import validate
+    from sovgraph.validation.validate import validate
 
     kg = _fixture_graph(root, fixtures, "valid.ttl", name)
     assert validate(kg, engine="pyshacl") == validate(kg, engine="pyshacl", oxigraph_targets=False)
 
 
 def test_the_shipped_data_gives_the_same_report_either_way(root: Path) -> None:
-    from sovgraph.validate import validate
+    from sovgraph.validation.validate import validate
 
     kg = sovgraph.load(root)
     assert validate(kg, engine="pyshacl") == validate(kg, engine="pyshacl", oxigraph_targets=False)
@@ -167,7 +167,7 @@ def test_the_shipped_data_gives_the_same_report_either_way(root: Path) -> None:
 def test_each_sparql_target_becomes_the_nodes_it_selects(root: Path, fixtures: Path) -> None:
     import rdflib
 
-    from sovgraph.validate import SH, resolve_sparql_targets, shapes_graph
+    from sovgraph.validation.validate import SH, resolve_sparql_targets, shapes_graph
 
     kg = _fixture_graph(root, fixtures, "valid.ttl", "dangling.ttl")
     shapes = resolve_sparql_targets(shapes_graph(kg.project.shape_files()), kg)
@@ -192,7 +192,7 @@ def test_a_target_oxigraph_cannot_stand_for_is_left_to_pyshacl(
 ) -> None:
     import rdflib
 
-    from sovgraph.validate import SH, resolve_sparql_targets, shapes_graph
+    from sovgraph.validation.validate import SH, resolve_sparql_targets, shapes_graph
 
     shape = tmp_path / "shape.ttl"
     shape.write_text(

@@ -1,6 +1,6 @@
-"""The SPARQL engine (each SHACL constraint one Oxigraph query over all focus nodes, ``sovgraph.shacl``) gives
-the report pySHACL gives: on every shape fixture, the curated graph and a synthetic graph; and whatever it
-does not cover is left to pySHACL, never skipped."""
+"""The SPARQL engine (each SHACL constraint one Oxigraph query over all focus nodes,
+``sovgraph.validation.shacl``) gives the report pySHACL gives: on every shape fixture, the curated graph and a
+synthetic graph; and whatever it does not cover is left to pySHACL, never skipped."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import sovgraph
-from sovgraph.validate import left_to_pyshacl, validate
+from sovgraph.validation.validate import left_to_pyshacl, validate
 
 SHAPE_FIXTURES = sorted(p.name for p in (Path(__file__).parent / "fixtures" / "shapes").glob("*.ttl"))
 PREFIXES = (
@@ -189,8 +189,8 @@ ex:NoLinkShape a sh:NodeShape ;
 
 
 def test_a_sparql_constraint_is_one_query_for_all_focus_nodes(root: Path, tmp_path: Path) -> None:
-    from sovgraph import shacl
     from sovgraph.store.ingest import parse_file
+    from sovgraph.validation import shacl
 
     extra = "ex:d a ex:Thing ; ex:note 1 , 2 .\nex:e a ex:Sub ; ex:kind ex:b .\n"
     data = _write(tmp_path / "edge.ttl", EDGE_DATA + extra)

@@ -1,12 +1,12 @@
 """A validation after a change to one file gives exactly the report a whole validation gives.
 
-A validation through the cache evaluates again only what a change can alter (:mod:`sovgraph.revalidate`):
-random edits of one file of a synthetic graph — some that create violations (a required property removed,
-an ill-typed or uncontrolled value, a dangling reference, an undeclared property, a second date, an end
-before its start, a new thing without labels), some that fix them, some that force a whole validation (a
-subclass statement) — are each followed by a validation through the cache, compared finding
-for finding (order, messages, files) with a validation from the files; the command line is held to the
-same.
+A validation through the cache evaluates again only what a change can alter
+(:mod:`sovgraph.validation.revalidate`): random edits of one file of a synthetic graph — some that create
+violations (a required property removed, an ill-typed or uncontrolled value, a dangling reference, an
+undeclared property, a second date, an end before its start, a new thing without labels), some that fix them,
+some that force a whole validation (a subclass statement) — are each followed by a validation through the
+cache, compared finding for finding (order, messages, files) with a validation from the files; the command
+line is held to the same.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from synthetic import every_twelfth, split
 from test_cache_incremental import _edit as _cache_edit
 
 import sovgraph
-from sovgraph import revalidate
+from sovgraph.validation import revalidate
 
 SOV = "https://w3id.org/sovgraph/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"

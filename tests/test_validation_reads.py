@@ -1,4 +1,4 @@
-"""What a validation constraint reads (sovgraph.validation_reads): its predicates and classes, whether it is
+"""What a validation constraint reads (sovgraph.validation.reads): its predicates and classes, whether it is
 local to $this, and which focus nodes a change can reach."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 import pyoxigraph
 import pytest
 
-from sovgraph import shacl
 from sovgraph.store.ingest import parse_file
-from sovgraph.validation_reads import RDF_TYPE, SUBCLASS, Reads, constants_reads, query_reads, reaching
+from sovgraph.validation import shacl
+from sovgraph.validation.reads import RDF_TYPE, SUBCLASS, Reads, constants_reads, query_reads, reaching
 
 EX = "http://ex/"
 PREFIXES = {"ex": EX}
@@ -176,11 +176,11 @@ def test_a_chain_whose_middle_step_matches_nothing_reaches_nothing():
 
 
 def test_every_core_check_and_focus_of_the_project_shapes_is_local():
-    """What :mod:`sovgraph.revalidate` reads of the project's shapes: each core check (its constants
-    written in) and each shape's focus is joined to $this, so a change reaches few focus nodes."""
+    """What :mod:`sovgraph.validation.revalidate` reads of the project's shapes: each core check (its
+    constants written in) and each shape's focus is joined to $this, so a change reaches few focus nodes."""
     from sovgraph.graph import load
     from sovgraph.project import find_project
-    from sovgraph.revalidate import focus_reads
+    from sovgraph.validation.revalidate import focus_reads
 
     project = find_project()
     shapes = shacl.Shapes(q for p in project.shape_files() for q in parse_file(p))

@@ -12,7 +12,7 @@ query's patterns (see :func:`reaching`). Anything unsure is reported as not loca
 evaluated again whole. A query is *bound* when ``$this`` is bound in every one of its solutions (a SPARQL
 target: restricting it to some focus nodes by a ``VALUES`` block then selects exactly those of its nodes).
 
-A core constraint (the queries :mod:`sovgraph.shacl` writes) reads the IRIs its constants name, as
+A core constraint (the queries :mod:`sovgraph.validation.shacl` writes) reads the IRIs its constants name, as
 predicates and as classes (:func:`constants_reads`); the subclass lists it holds are read from
 ``rdfs:subClassOf``, whose every change is taken to change every constraint.
 """
@@ -98,10 +98,10 @@ class Reads:
 
 
 def constants_reads(constants: Iterable[Any]) -> Reads:
-    """What a query written by :mod:`sovgraph.shacl` reads: every IRI among its ``constants`` (pyoxigraph
-    terms) as a predicate and as a class, ``rdf:type`` always (its class and focus patterns name it in the
-    text, the class as a constant); type triples of any class when ``rdf:type`` is itself a constant (a
-    path, or the predicate of a target)."""
+    """What a query written by :mod:`sovgraph.validation.shacl` reads: every IRI among its ``constants``
+    (pyoxigraph terms) as a predicate and as a class, ``rdf:type`` always (its class and focus patterns name
+    it in the text, the class as a constant); type triples of any class when ``rdf:type`` is itself a constant
+    (a path, or the predicate of a target)."""
     iris = frozenset(str(getattr(t, "value", "")) for t in constants if type(t).__name__ == "NamedNode")
     return Reads(iris | {RDF_TYPE}, iris, any_type=RDF_TYPE in iris)
 

@@ -1,13 +1,14 @@
 """Validation again after a change to some files: only what the change can alter is evaluated.
 
 A validation through the cache keeps, in the cache folder's ``validation/``, what the next one needs: the
-results of each *unit* (a constraint of a top-level shape, see :class:`sovgraph.shacl.Plan`), each file's
-triples as they were validated (one N-Triples snapshot per file, named by the file's label and SHA-256), and
-the read-sets of the constraints analysed so far. The next validation (:meth:`Memory.again`) then:
+results of each *unit* (a constraint of a top-level shape, see :class:`sovgraph.validation.shacl.Plan`), each
+file's triples as they were validated (one N-Triples snapshot per file, named by the file's label and
+SHA-256), and the read-sets of the constraints analysed so far. The next validation (:meth:`Memory.again`)
+then:
 
 1. finds the triples each changed file lost or gained (its snapshot against its graph in the store);
 2. for each unit, finds the focus nodes the change can reach through the unit's patterns, or through its
-   shape's focus (its targets: a node may enter or leave it) with :func:`sovgraph.validation_reads.reaching`;
+   shape's focus (its targets: a node may enter or leave it) with :func:`sovgraph.validation.reads.reaching`;
 3. keeps the unit's results for every other focus node, and evaluates the unit again for the nodes reached
    that are still focus nodes (their membership asked of the targets with those nodes bound), over the
    union of the files' graphs.
@@ -37,14 +38,14 @@ from typing import TYPE_CHECKING, Any
 
 from sovgraph.errors import ShapeNotTranslated, SovgraphError
 from sovgraph.files import write_atomic
-from sovgraph.validation_reads import RDF_TYPE, SUBCLASS, Reads, constants_reads, query_reads, reaching
+from sovgraph.validation.reads import RDF_TYPE, SUBCLASS, Reads, constants_reads, query_reads, reaching
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     import pyoxigraph
 
-    from sovgraph.shacl import Outcome, Plan, Result, Shapes
+    from sovgraph.validation.shacl import Outcome, Plan, Result, Shapes
 
 FORMAT = 1  # bump when the kept state changes: an older one is ignored
 FOLDER = "validation"
@@ -112,7 +113,7 @@ class Memory:
                 units[plan.shape] = tuple(tuple(u) for u in again)
         except ShapeNotTranslated:  # a query Oxigraph refused this time: the whole validation says why
             return None
-        from sovgraph.shacl import Outcome
+        from sovgraph.validation.shacl import Outcome
 
         return Outcome(tuple(r for shape in units.values() for unit in shape for r in unit), {}, 0, units)
 
@@ -134,7 +135,7 @@ class Memory:
             if outcome.left or not _keepable(outcome):
                 _forget(self.folder)
                 return
-            from sovgraph.shacl import plan
+            from sovgraph.validation.shacl import plan
 
             tops = shapes.top_level()
             known, planned = self.plans
@@ -198,7 +199,7 @@ class Memory:
         match: Any,
     ) -> list[list[Result]] | None:
         """The shape's units after the change, or ``None`` when it must be evaluated whole."""
-        from sovgraph.shacl import ANALYSIS_PREFIXES, check_results, check_text
+        from sovgraph.validation.shacl import ANALYSIS_PREFIXES, check_results, check_text
 
         entering: set[Any] = set()  # nodes whose membership in the focus may change
         if plan.patterns:
@@ -274,7 +275,7 @@ class Memory:
 
     def _used(self, plans: list[Plan]) -> dict[str, Reads]:
         """The read-sets known of the queries of ``plans`` (the others are forgotten)."""
-        from sovgraph.shacl import ANALYSIS_PREFIXES, check_text
+        from sovgraph.validation.shacl import ANALYSIS_PREFIXES, check_text
 
         texts = [(t.select, t.prefixes) for p in plans for t in p.targets]
         texts += [(check_text(c), ANALYSIS_PREFIXES) for p in plans for c in p.checks]
@@ -386,7 +387,7 @@ def _dump(store: pyoxigraph.Store, graph: str) -> bytes:
 
 def _plans(shapes: Shapes, signatures: list[Any]) -> list[Plan] | None:
     """The plan of each top-level shape, if each has the signature kept (else the shapes differ)."""
-    from sovgraph.shacl import plan
+    from sovgraph.validation.shacl import plan
 
     if shapes.whole_graph_reason() is not None:
         return None
@@ -403,8 +404,8 @@ def _plans(shapes: Shapes, signatures: list[Any]) -> list[Plan] | None:
 
 
 def focus_reads(patterns: Sequence[tuple[str, Any]]) -> Reads:
-    """What a shape's focus patterns read (see :func:`sovgraph.shacl.focus_members`): the type triples of
-    their classes, the triples of their predicates; each pattern holds ``$this``.
+    """What a shape's focus patterns read (see :func:`sovgraph.validation.shacl.focus_members`): the type
+    triples of their classes, the triples of their predicates; each pattern holds ``$this``.
 
     >>> import pyoxigraph
     >>> r = focus_reads([("type", pyoxigraph.NamedNode("http://ex/C"))])
@@ -431,7 +432,7 @@ def focus_reads(patterns: Sequence[tuple[str, Any]]) -> Reads:
 
 
 def _whole(store: pyoxigraph.Store, shapes: Shapes, shape: Any, graphs: list[Any]) -> list[list[Result]]:
-    from sovgraph.shacl import evaluate_shape
+    from sovgraph.validation.shacl import evaluate_shape
 
     units, _ = evaluate_shape(store, shapes, shape, graphs)
     return units
@@ -475,7 +476,7 @@ def _cannot_be(term: Any, position: str) -> bool:
 
 def _members(store: pyoxigraph.Store, graphs: list[Any], plan: Plan, nodes: list[Any]) -> set[Any]:
     """Those of ``nodes`` that are focus nodes of the shape in the data now."""
-    from sovgraph.shacl import focus_members
+    from sovgraph.validation.shacl import focus_members
 
     if not nodes:
         return set()
@@ -512,9 +513,9 @@ def _row(result: Result) -> list[Any]:
 
 
 def _results(plan: Plan, kept: Any) -> list[list[Result]]:
-    """The kept results of the plan's units, as :class:`sovgraph.shacl.Result` (a malformed state raises
-    ``ValueError``)."""
-    from sovgraph.shacl import Result
+    """The kept results of the plan's units, as :class:`sovgraph.validation.shacl.Result` (a malformed state
+    raises ``ValueError``)."""
+    from sovgraph.validation.shacl import Result
 
     units: list[Any] = [*plan.checks, *plan.sparql]
     if not isinstance(kept, list) or len(kept) != len(units):

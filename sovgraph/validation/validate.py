@@ -6,7 +6,7 @@ the model, e.g. which property takes values from which controlled list). Shapes 
 
 Two engines give the same report (``tests/test_validate_engines.py`` compares them):
 
-- ``sparql`` (the default): :mod:`sovgraph.shacl` translates each constraint of each shape into one
+- ``sparql`` (the default): :mod:`sovgraph.validation.shacl` translates each constraint of each shape into one
   Oxigraph query over all its focus nodes; a shape using a feature it does not translate is handed to
   pySHACL alone. Seconds at a million triples.
 - ``pyshacl``: pySHACL with its advanced features on, on an rdflib copy of the graph (minutes at a million
@@ -15,7 +15,7 @@ Two engines give the same report (``tests/test_validate_engines.py`` compares th
   cannot evaluate is left to pySHACL as written).
 
 Through the cache, :func:`report` reuses the last report while nothing changed, and after a change to some
-files evaluates again only what the change can alter (:mod:`sovgraph.revalidate`): the same report.
+files evaluates again only what the change can alter (:mod:`sovgraph.validation.revalidate`): the same report.
 """
 
 from __future__ import annotations
@@ -119,8 +119,9 @@ def shapes_graph(paths: Iterable[Path]) -> rdflib.Graph:
 
 
 ENGINES = ("sparql", "pyshacl")
-"""``sparql``: the shapes translated into one Oxigraph query per constraint (:mod:`sovgraph.shacl`), pySHACL
-only for a shape the translation does not cover; ``pyshacl``: pySHACL alone, on an rdflib copy (slow)."""
+"""``sparql``: the shapes translated into one Oxigraph query per constraint
+(:mod:`sovgraph.validation.shacl`), pySHACL only for a shape the translation does not cover; ``pyshacl``:
+pySHACL alone, on an rdflib copy (slow)."""
 
 
 def validate(
@@ -133,10 +134,10 @@ def validate(
     """Validate the union of the graph's files against SHACL shapes (the project's by default).
 
     The default ``engine="sparql"`` evaluates each constraint of each shape for all its focus nodes in one
-    Oxigraph query (see :mod:`sovgraph.shacl`), and hands pySHACL only the shapes that use a feature the
-    translation does not cover; ``engine="pyshacl"`` gives every shape to pySHACL (the same report, much
-    slower). ``oxigraph_targets=False`` leaves SPARQL-based targets to pySHACL (slower; the same report).
-    """
+    Oxigraph query (see :mod:`sovgraph.validation.shacl`), and hands pySHACL only the shapes that use a
+    feature the translation does not cover; ``engine="pyshacl"`` gives every shape to pySHACL (the same
+    report, much slower). ``oxigraph_targets=False`` leaves SPARQL-based targets to pySHACL (slower; the same
+    report)."""
     from sovgraph.progress import working
 
     if engine not in ENGINES:
@@ -145,7 +146,7 @@ def validate(
     if engine == "pyshacl":
         with _quiet_rdflib(), working("validating"):
             return _report(_pyshacl(kg, shape_paths, oxigraph_targets=oxigraph_targets))
-    from sovgraph import shacl
+    from sovgraph.validation import shacl
 
     with _quiet_rdflib(), working("validating"):
         graph = shacl.Shapes(q for p in shape_paths for q in parse_file(p))
@@ -166,7 +167,7 @@ def _report(findings: Iterable[Finding]) -> Report:
 
 def left_to_pyshacl(kg: KnowledgeGraph, shapes: Iterable[Path] | None = None) -> dict[str, str]:
     """The shapes the SPARQL engine leaves to pySHACL, each with the reason (empty for the project's)."""
-    from sovgraph import shacl
+    from sovgraph.validation import shacl
 
     shape_paths = list(shapes) if shapes is not None else kg.project.shape_files()
     graph = shacl.Shapes(q for p in shape_paths for q in parse_file(p))
@@ -236,8 +237,9 @@ def _pyshacl(
 
 
 def _finding(kg: KnowledgeGraph, result: object) -> Finding:
-    """A result of :mod:`sovgraph.shacl` as pySHACL's would read (terms shown through rdflib, as there)."""
-    from sovgraph.shacl import Result, format_message
+    """A result of :mod:`sovgraph.validation.shacl` as pySHACL's would read (terms shown through rdflib, as
+    there)."""
+    from sovgraph.validation.shacl import Result, format_message
 
     assert isinstance(result, Result)
     focus = _rdflib_term(result.focus)
@@ -266,8 +268,8 @@ def _show_term(term: object) -> str:
 def report(kg: KnowledgeGraph) -> Report:
     """The graph's report, reused from the on-disk cache when neither a file nor a shape changed since it
     was made, else made again from what the last validation through the cache kept: after a change to
-    some files, only what the change can alter is evaluated (see :mod:`sovgraph.revalidate`; the same
-    report a whole validation gives). A graph loaded without the cache is validated every time."""
+    some files, only what the change can alter is evaluated (see :mod:`sovgraph.validation.revalidate`; the
+    same report a whole validation gives). A graph loaded without the cache is validated every time."""
     state = kg.cache_state
     if state is None:
         return validate(kg)
@@ -292,10 +294,11 @@ def _validate_again(
     kg: KnowledgeGraph, folder: Path, digests: dict[str, str], shapes_key: str, shape_paths: list[Path]
 ) -> Report:
     """The report of the project's shapes, from what the last validation kept in the cache ``folder`` when
-    it can be (see :mod:`sovgraph.revalidate`), else from a whole validation; what is found is kept."""
-    from sovgraph import shacl
+    it can be (see :mod:`sovgraph.validation.revalidate`), else from a whole validation; what is found is
+    kept."""
     from sovgraph.progress import working
-    from sovgraph.revalidate import Input, Memory
+    from sovgraph.validation import shacl
+    from sovgraph.validation.revalidate import Input, Memory
 
     inputs = [Input(f.label, f.graph, digests[f.label]) for f in kg.files]
     memory = Memory(folder)

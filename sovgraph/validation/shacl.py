@@ -866,7 +866,7 @@ ANALYSIS_PREFIXES = {"rdf": RDF, "rdfs": RDFS, "xsd": XSD}
 
 def check_text(check: _Check) -> str:
     """A core check's patterns and conditions as one query, its constants written in as terms: what it
-    reads, for :func:`sovgraph.validation_reads.query_reads` (an analysis, never run)."""
+    reads, for :func:`sovgraph.validation.reads.query_reads` (an analysis, never run)."""
     body = check.body + (f" FILTER({check.driven})" if check.driven else "")
     return f"SELECT ?this WHERE {{ {_written_in(body, check.query.constants)} }}"
 
