@@ -32,10 +32,11 @@ demo: $(BASE)
 	$(BIN)/sovgraph who-hosts-what --platform "European Commission"
 	$(BIN)/sovgraph query non-eu-dependence --format csv --labels -o non-eu-dependence.csv
 
-## test: the test suite only, over one worker per core (pytest-xdist; WORKERS=0 runs it in this process)
+## test: the test suite only, over one worker per core (pytest-xdist; WORKERS=0 runs it in this process);
+## a test module's tests run on one worker (their module fixtures are made once)
 WORKERS ?= auto
 test: setup
-	$(BIN)/pytest -n $(WORKERS)
+	$(BIN)/pytest -n $(WORKERS) --dist loadfile
 
 ## check: lint, type-check and test (what CI runs)
 check: setup lint typecheck test

@@ -294,6 +294,12 @@ def _derivation(project: Project) -> Derivation:
 
         return materialise(store, rules(project.rules_dir, project.root))
 
+    def prepare(folder: Path) -> object:
+        from sovgraph.sparql.delta import rule_reads
+        from sovgraph.sparql.library import rules
+
+        return rule_reads(rules(project.rules_dir, project.root), folder)
+
     def affects(store: pyoxigraph.Store, changed: list[pyoxigraph.Triple], folder: Path) -> str | None:
         from sovgraph.sparql.delta import affecting, rule_reads
         from sovgraph.sparql.library import rules
@@ -323,6 +329,7 @@ def _derivation(project: Project) -> Derivation:
         graph=GRAPH + "derived",
         affects=affects,
         update=update,
+        prepare=prepare,
     )
 
 

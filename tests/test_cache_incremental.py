@@ -414,3 +414,37 @@ def test_output_no_rule_still_reads_is_loaded_when_the_store_is_first_read(
     assert edited.validate() == sovgraph.load(project).validate()
     assert not edited.backend.opened, "the validation read the on-disk store"
     assert _lines(edited) == _lines(sovgraph.load(project))
+
+
+def test_a_parser_that_keeps_its_frames_does_not_keep_the_store_open(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the rules' read-sets are parsed (by rdflib) before the store is opened for an update. A
+    parser that keeps the frames it ran in (as one did in whole test runs) kept, through the update's own
+    frames, the store open for writing; the next update in the process then failed ("lock hold by current
+    process") and the graph was loaded in memory, with a warning."""
+    import sys
+    import warnings
+
+    from sovgraph.errors import CacheWarning
+    from sovgraph.sparql import delta
+
+    kept_frames: list[object] = []
+    real = delta.reads
+
+    def keeping(name: str, text: str) -> delta.Reads:
+        kept_frames.append(sys._getframe())  # the frame, and every caller's through it
+        return real(name, text)
+
+    monkeypatch.setattr(delta, "reads", keeping)
+    cache = tmp_path / "cache"
+    small = project / "data" / "small.nt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheWarning)
+        sovgraph.load(project, cache=cache)
+        for _ in range(3):
+            _move_a_date(small)
+            kg = sovgraph.load(project, cache=cache)
+            assert kg.cache_state is not None and "derived graph recomputed" in kg.cache_state.summary()
+            del kg
+    assert kept_frames, "the rules were parsed"

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The sdist is built in the checkout (setuptools stages it there): a parallel run keeps a module's tests on
+# one worker (`make test` passes --dist loadfile), so that two builds never share that staging folder.
 
 
 def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> tuple[str, str]:

@@ -466,6 +466,11 @@ class Derivation(NamedTuple):
     text to keep (the derived graph in N-Triples, comment lines allowed), when it knows it, how the
     graph differs from the one the text it was given holds (the N-Triples lines gone, and those added), and
     the N-Triples texts of ``graph`` it left out of the store, to be loaded into it before it is read."""
+    prepare: Callable[[Path], object] | None = None
+    """Called with the cache folder before the store is opened for an update that may call ``affects`` or
+    ``update``: whatever they would parse (the rules' read-sets, kept in the folder) is parsed then. A parser
+    may keep the frames it ran in, and with them a store open for writing in a caller's arguments: RocksDB
+    then refuses to open it again in this process ("lock hold by current process")."""
 
 
 def claim(folder: Path, project: Project | None = None) -> None:
@@ -788,11 +793,13 @@ def _open_or_update(
             "an update of this cache did not finish; it will be rebuilt\n", encoding="utf-8"
         )
         _remove(folder / ANSWERS)  # answers of the store as it was
+        rules_kept = bool(derive and not rebuilt and manifest.derived == _key_of(manifest, derive, seen))
+        if derive and derive.prepare and rules_kept and (changed or removed):
+            derive.prepare(folder)  # what it reads of the rules, before the store is open
         store = _open(folder, read_only=False)
         work = None  # the store in memory, when the derivation made one
         later: Sequence[bytes] = ()  # what the derivation left out of it, for the derived graph
         written: bytes | None = None  # the derived graph it wrote, in N-Triples
-        rules_kept = bool(derive and not rebuilt and manifest.derived == _key_of(manifest, derive, seen))
         watch = [manifest.files[labels[p]]["graph"] for p in changed if labels[p] in manifest.files]
         watch += [manifest.files[label]["graph"] for label in removed]
         before = _dumps(store, watch) if rules_kept and derive and derive.affects else {}
