@@ -9,7 +9,7 @@ import pyoxigraph
 
 from sovgraph.sparql.delta import Lookup
 from sovgraph.sparql.focus import Plan, inner_offsets, plan, reached, where_offset
-from sovgraph.sparql.incremental import _closed, _links
+from sovgraph.sparql.incremental import _closed, _kept_classes, _links
 
 SOV = "https://w3id.org/sovgraph/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -156,3 +156,18 @@ def test_a_node_minted_for_several_focus_values_runs_them_all_again() -> None:
     linked = {b"<a>": {b"<m>"}, b"<b>": {b"<m>"}, b"<c>": {b"<n>"}}
     assert _closed({b"<a>"}, links, linked) == {b"<a>", b"<b>", b"<m>"}
     assert _closed({b"<c>"}, links, linked) == {b"<c>", b"<n>"}
+
+
+def test_the_kept_classes_of_a_node_are_all_found_even_on_adjacent_lines() -> None:
+    """Regression: the classes were found by a pattern that took the newline ending one type line, so the
+    next line, when it stated another class of the same node, was not seen."""
+    kept = (
+        f"# rule r\n<{EX}x> <{RDF_TYPE}> <{SOV}A> .\n<{EX}x> <{RDF_TYPE}> <{SOV}B> .\n"
+        f"<{EX}y> <{RDF_TYPE}> <{SOV}C> .\n<{EX}x> <{SOV}p> <{SOV}D> .\n<{EX}x> <{RDF_TYPE}> <{SOV}E> .\n"
+        f'<{EX}z> <{RDF_TYPE}> "not a class" .\n'
+    ).encode()
+    classes = _kept_classes(kept)
+    found = classes(pyoxigraph.NamedNode(f"{EX}x"))
+    assert found is not None and {c.value for c in found} == {SOV + "A", SOV + "B", SOV + "E"}
+    assert classes(pyoxigraph.NamedNode(f"{EX}nothing")) == []
+    assert classes(pyoxigraph.NamedNode(f"{EX}z")) == []  # a literal with a space is no type line

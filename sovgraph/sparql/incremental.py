@@ -137,18 +137,23 @@ def _difference(old: Mapping[str, set[bytes]], new: Mapping[str, set[bytes]]) ->
 
 def _kept_classes(kept: bytes) -> Callable[[Any], list[Any] | None]:
     """The classes a kept text states of a node (``None``: one of them is not an IRI)."""
-    import re
-
     import pyoxigraph
 
     def classes(node: Any) -> list[Any] | None:
-        pattern = re.escape(b"\n" + str(node).encode("utf-8") + _TYPE) + rb"(\S+) \.\n"
+        prefix = b"\n" + str(node).encode("utf-8") + _TYPE
         found = []
-        for match in re.finditer(pattern, kept):
-            value = match.group(1)
-            if not (value.startswith(b"<") and value.endswith(b">")):
-                return None
-            found.append(pyoxigraph.NamedNode(value[1:-1].decode("utf-8")))
+        position = kept.find(prefix)
+        while position >= 0:
+            start = position + len(prefix)
+            end = kept.find(b"\n", start)
+            if end < 0:
+                break
+            value, dot = kept[start:end].rpartition(b" ")[::2]
+            if dot == b"." and value and not any(c in value for c in b" \t\r\f\v"):
+                if not (value.startswith(b"<") and value.endswith(b">")):
+                    return None
+                found.append(pyoxigraph.NamedNode(value[1:-1].decode("utf-8")))
+            position = kept.find(prefix, end)  # from this line's end: the next line's own "\n"
         return found
 
     return classes
