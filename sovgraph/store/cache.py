@@ -858,9 +858,11 @@ def _open_or_update(
     finally:
         lock.close()
     files = [_loaded(p, labels[p], manifest.files[labels[p]]) for p in paths]
+    # a store missing what the derivation left out cannot be counted: its bound comes from the lines written
     small = work is not None and (
         _at_most(manifest, written, IN_MEMORY_QUADS)
-        or (not later and _at_most_quads(work, manifest, written, IN_MEMORY_QUADS))
+        if later
+        else _at_most_quads(work, manifest, written, IN_MEMORY_QUADS)
     )
     disk = _opener(folder, manifest, _sources(manifest, paths, labels, seen), derive)
     return (
