@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 import sovgraph
@@ -72,6 +73,35 @@ def test_chains_can_end_at_jurisdictions_and_be_found_through_a_node(world: sovg
     through = [c.text(graph) for c in analysis.chains_through(graph, "holdco")]
     assert "Registry → Nimbus → CloudCo → Holdco → AtlantiCorp → Atlantis Data Act (incorporation)" in through
     assert all("Holdco" in text for text in through)
+
+
+def through_by_definition(graph: nx.MultiDiGraph, ends: tuple[str, ...]) -> dict[str, list[tuple[str, ...]]]:
+    """The chains through each node as ``chains_through`` defines them: the node's own, and each hosted
+    thing's that passes through it, looked for from every hosted thing of the graph."""
+    hosted = [n for n in graph if analysis.has_class(graph, n, analysis.HOSTED)]
+    every = {start: [c.nodes for c in analysis.chains(graph, start, ends=ends)] for start in hosted}
+    through = {}
+    for node in graph:
+        found = {c.nodes for c in analysis.chains(graph, node, ends=ends)}
+        if analysis.has_class(graph, node, ends):
+            found.add((node,))
+        found.update(nodes for start in hosted if start != node for nodes in every[start] if node in nodes)
+        through[node] = sorted(found, key=lambda nodes: (len(nodes), nodes))
+    return through
+
+
+@pytest.mark.parametrize("ends", [analysis.LAWS, ("sov:Law", "sov:Jurisdiction")])
+def test_chains_through_a_node_are_those_of_every_hosted_thing_through_it(
+    shared: sovgraph.KnowledgeGraph, kg: sovgraph.KnowledgeGraph, ends: tuple[str, ...]
+) -> None:
+    # chains_through looks only from the hosted things that can reach the node, and builds the dependency
+    # graph once (the first writing did both for every hosted thing of the graph: quadratic on a hub's page).
+    for kgraph, day in ((shared, "2023-01-01"), (kg, "2025-01-01")):
+        graph = project_view(kgraph, "dependencies", as_of=day)
+        expected = through_by_definition(graph, ends)
+        assert any(len(found) > 5 for found in expected.values())
+        for node, found in expected.items():
+            assert [c.nodes for c in analysis.chains_through(graph, node, ends=ends)] == found, node
 
 
 def test_each_hop_keeps_its_edges_dates_and_sources(world: sovgraph.KnowledgeGraph) -> None:

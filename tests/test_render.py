@@ -241,6 +241,28 @@ def test_over_budget_graph_gets_fixed_positions_and_no_physics() -> None:
     assert '"physics": {"enabled": false' in page
 
 
+def test_pyvis_looks_nodes_up_in_a_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pyvis tests each added node, and both ends of each added edge, for membership in its list of ids: a
+    # scan of the list each time, quadratic on a site's whole-graph views. The page gives it a list that
+    # answers from a set; if pyvis stopped asking that list, the lookups would scan again unnoticed.
+    asked: list[object] = []
+    answer = render._NodeIds.__contains__
+
+    def counted(self: render._NodeIds, item: object) -> bool:
+        asked.append(item)
+        return answer(self, item)
+
+    monkeypatch.setattr(render._NodeIds, "__contains__", counted)
+    graph = chain_graph()
+    page = render.html(graph)
+    assert len(asked) >= graph.number_of_nodes() + 2 * graph.number_of_edges()
+    assert {n["id"] for n in dataset(page, "nodes")} == set(graph.nodes)
+    assert len(dataset(page, "edges")) == graph.number_of_edges()
+    ids = render._NodeIds()
+    ids.append("a")
+    assert "a" in ids and "b" not in ids and list(ids) == ["a"]
+
+
 def test_write_html_replaces_the_file_atomically(tmp_path: Path) -> None:
     target = tmp_path / "graph.html"
     target.write_text("old")

@@ -507,3 +507,19 @@ def test_the_command_builds_and_refuses_a_folder_it_did_not_build(
     assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep me"
     with pytest.raises(OutputError):
         build_site(sovgraph.load(), mine, networks=False)
+
+
+def test_the_build_shows_its_progress_through_the_entities(
+    root: Path,
+    fixtures: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A site of a big graph takes minutes: a bar counts the entities whose pages are written (on a terminal;
+    # forced here).
+    monkeypatch.setenv("SOVGRAPH_PROGRESS", "1")
+    report = build_site(hostile_kg(root, fixtures), tmp_path / "public", as_of=AS_OF, networks=False)
+    err = capsys.readouterr().err
+    assert "site: entity pages" in err
+    assert re.search(rf"site: entity pages: +\d+%\|[^|]*\| \d+/{report.entities} ", err), err

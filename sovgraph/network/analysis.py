@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -147,13 +147,9 @@ def chains(
     graph: nx.MultiDiGraph, entity: str, *, ends: Sequence[str] = LAWS, max_hops: int = MAX_HOPS
 ) -> list[Chain]:
     """Every simple dependency path from ``entity`` to a node of an ``ends`` class, shortest first."""
-    import networkx as nx
-
     start = node_of(graph, entity)
-    targets = {n for n in graph if has_class(graph, n, ends)} - {start}
-    simple = dependency_graph(graph)
-    paths = nx.all_simple_paths(simple, start, targets, cutoff=max_hops) if targets else iter(())
-    found = [_chain(graph, tuple(path)) for path in paths if path[-1] in targets]
+    ends_found = {n for n in graph if has_class(graph, n, ends)}
+    found = [_chain(graph, path) for path in _paths(dependency_graph(graph), start, ends_found, max_hops)]
     return sorted(found, key=lambda c: (len(c.nodes), [_label(graph, n) for n in c.nodes], c.nodes))
 
 
@@ -166,15 +162,20 @@ def chains_through(
     max_hops: int = MAX_HOPS,
 ) -> list[Chain]:
     """The chains ``entity`` is on: its own, and those of hosted platforms and data that pass through it."""
+    import networkx as nx
+
     node = node_of(graph, entity)
-    found = {c.nodes: c for c in chains(graph, node, ends=ends, max_hops=max_hops)}
-    if has_class(graph, node, ends):
-        found.update({(node,): Chain((node,), ())})
-    for start in sorted(n for n in graph if n != node and has_class(graph, n, starts)):
-        for chain in chains(graph, start, ends=ends, max_hops=max_hops):
-            if node in chain.nodes:
-                found.setdefault(chain.nodes, chain)
-    return sorted(found.values(), key=lambda c: (len(c.nodes), c.nodes))
+    simple = dependency_graph(graph)
+    ends_found = {n for n in graph if has_class(graph, n, ends)}
+    paths = set(_paths(simple, node, ends_found, max_hops))
+    if node in ends_found:
+        paths.add((node,))
+    # A chain through the node starts where the node can be reached from: the dependency graph and the ends
+    # are found once, not again for each of the graph's platforms (a hub's page was quadratic).
+    for start in nx.ancestors(simple, node):
+        if has_class(graph, start, starts):
+            paths.update(path for path in _paths(simple, start, ends_found, max_hops) if node in path)
+    return sorted((_chain(graph, path) for path in paths), key=lambda c: (len(c.nodes), c.nodes))
 
 
 def centrality(
@@ -251,6 +252,18 @@ def concentration(
 def has_class(graph: nx.MultiDiGraph, node: str, classes: Iterable[str]) -> bool:
     """Whether the node is of one of the classes (short names, superclasses included: see ``classes``)."""
     return bool(set(graph.nodes[node].get("classes") or ()) & set(classes))
+
+
+def _paths(simple: nx.DiGraph, start: str, ends: set[str], max_hops: int) -> Iterator[tuple[str, ...]]:
+    """Every simple path of at most ``max_hops`` edges from ``start`` to one of ``ends`` (not ``start``)."""
+    import networkx as nx
+
+    targets = ends - {start}
+    if not targets:
+        return
+    for path in nx.all_simple_paths(simple, start, targets, cutoff=max_hops):
+        if path[-1] in targets:
+            yield tuple(path)
 
 
 def _label(graph: nx.MultiDiGraph, node: str) -> str:

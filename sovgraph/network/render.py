@@ -127,6 +127,7 @@ def html(graph: nx.MultiDiGraph, *, physics_budget: int = DEFAULT_PHYSICS_BUDGET
     ui = _UI.get(str(graph.graph.get("lang", "en")), _UI["en"])
     physics = 0 < graph.number_of_nodes() <= physics_budget
     net = Network(height="100%", width="100%", directed=True, heading="", cdn_resources="in_line")
+    net.node_ids = _NodeIds()
     net.options = _options(graph.number_of_nodes(), physics)
     positions = None if physics else _spiral(graph)
     for node, attrs in graph.nodes(data=True):
@@ -147,6 +148,26 @@ def write_html(
 
 
 # --- nodes and edges -------------------------------------------------------------------------------------
+
+
+class _NodeIds(list):  # type: ignore[type-arg]
+    """pyvis' list of node ids, with a set beside it for membership.
+
+    pyvis looks a node up in that list when a node is added, and both ends of each edge when an edge is: on a
+    view of 10,000 nodes and 20,000 edges, hundreds of millions of comparisons. pyvis only appends to the
+    list and tests membership in it; the set answers the second in constant time.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: set[object] = set()
+
+    def append(self, item: object) -> None:
+        super().append(item)
+        self._members.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
 
 
 def _text(value: object, default: str = "") -> str:

@@ -75,6 +75,7 @@ def build_site(
     query page of a ``sovgraph serve`` (see :func:`query_page_url`): every page then links to it, and each
     entity page opens it with a ready query about the entity (default: no link).
     """
+    from sovgraph.progress import steps
     from sovgraph.publish.catalogue import read
     from sovgraph.publish.pages import Site
     from sovgraph.sparql.params import day
@@ -90,7 +91,7 @@ def build_site(
     _static(writer, networks)
     graphs = _projections(kg, when) if networks else {}
     pages = set(catalogue.entities)
-    for iri in catalogue.entities:
+    for iri in steps(catalogue.entities, "site: entity pages", unit="entity"):
         for lang in LANGS:
             network = None
             if lang in graphs and not catalogue.is_relation(iri) and not catalogue.is_source(iri):
