@@ -15,7 +15,8 @@ For each edit, in this order: ``update`` (``sovgraph.load(cache=...)``: the chan
 again or not), ``validate`` (``kg.validate()``, which reads the on-disk store when the store was not opened
 yet, as ``sovgraph validate`` does), ``open`` (the store then made ready for queries: handed over by the
 update, the kept output it left out loaded into it, or copied into memory from the files), and once per
-kind ``cli`` (``sovgraph validate`` in a fresh process, wall time). Prints one JSON object: the times (seconds) per edit and part, and what the cache said.
+kind ``cli`` (``sovgraph validate`` in a fresh process, wall time). Prints one JSON object: the times
+(seconds) per edit and part, and what the cache said.
 """
 
 from __future__ import annotations

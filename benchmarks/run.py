@@ -311,8 +311,7 @@ def _measure_one_file(size: str, synthetic: Path, s: Settings, history: list[Out
     except subprocess.TimeoutExpired:
         return [Outcome(size, ONE_FILE[("date", "total")], "sovgraph", "over cap")]
     except (subprocess.CalledProcessError, ValueError, IndexError) as exc:
-        note = (getattr(exc, "stderr", "") or str(exc)).strip().splitlines()[-1:]
-        return [Outcome(size, ONE_FILE[("date", "total")], "sovgraph", "error", note=" ".join(note))]
+        return [Outcome(size, ONE_FILE[("date", "total")], "sovgraph", "error", note=_died(exc))]
     out = []
     for kind, parts in found["times"].items():
         parts["total"] = [u + v for u, v in zip(parts["update"], parts["validate"], strict=True)]
@@ -549,6 +548,18 @@ def _peak(process: subprocess.Popen[str]) -> float | None:
         if line.startswith("VmHWM:"):
             return round(int(line.split()[1]) / 1024, 1)
     return None
+
+
+def _died(exc: Exception) -> str:
+    """Why ``onefile.py`` gave no times, in words without this machine's paths (the report is published)."""
+    code = getattr(exc, "returncode", None)
+    if isinstance(code, int) and code < 0:
+        name = signal.Signals(-code).name
+        why = " (what the system's out-of-memory killer sends)" if name == "SIGKILL" else ""
+        return f"benchmarks/onefile.py was killed by {name}{why}"
+    lines = [line for line in (getattr(exc, "stderr", "") or str(exc)).splitlines() if line.strip()]
+    last = lines[-1].strip() if lines else f"exit code {code}"
+    return last.replace(str(ROOT) + os.sep, "").replace(sys.executable, "python")[:300]
 
 
 def _failure(process: subprocess.Popen[str], errors: Any, status: str, cap: float) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import signal
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
@@ -105,3 +107,20 @@ def test_the_report_of_a_partial_run_says_so(report: ModuleType) -> None:
     )
     info["settings"]["only"] = None
     assert "partial run" not in report.markdown(info, [])
+
+
+def test_a_one_file_run_that_died_is_told_without_this_machines_paths(runner: ModuleType) -> None:
+    # The 5M one-file change was killed by the out-of-memory killer; the (published) report quoted the
+    # command, with the interpreter's and the checkout's paths. It now names the signal, and strips the paths
+    # from a last error line.
+    killed = subprocess.CalledProcessError(-signal.SIGKILL, [sys.executable, str(runner.ROOT / "x.py")])
+    assert runner._died(killed) == (
+        "benchmarks/onefile.py was killed by SIGKILL (what the system's out-of-memory killer sends)"
+    )
+    where = runner.ROOT / "benchmarks" / "onefile.py"
+    failed = subprocess.CalledProcessError(
+        1, ["x"], stderr=f'  File "{where}", line 3\nValueError: no hosting\n\n'
+    )
+    assert runner._died(failed) == "ValueError: no hosting"
+    failed = subprocess.CalledProcessError(1, ["x"], stderr=f"no such file: {where}\n")
+    assert runner._died(failed) == "no such file: benchmarks/onefile.py"
