@@ -150,7 +150,7 @@ def write_html(
 # --- nodes and edges -------------------------------------------------------------------------------------
 
 
-class _NodeIds(list):  # type: ignore[type-arg]
+class _NodeIds(list[object]):
     """pyvis' list of node ids, with a set beside it for membership.
 
     pyvis looks a node up in that list when a node is added, and both ends of each edge when an edge is: on a
