@@ -344,7 +344,8 @@ def _from_cache(
     used: another process holds it, its folder cannot be written (or there is no home folder), or it is
     damaged beyond a rebuild. A folder that is not a cache is an error (:class:`CacheRefused`)."""
     import contextlib
-    from collections.abc import Iterator
+    import weakref
+    from collections.abc import Callable, Iterator
 
     from sovgraph.errors import CacheBusy, CacheUnusable
     from sovgraph.store.backend import EmbeddedBackend
@@ -361,23 +362,28 @@ def _from_cache(
         _cache_warning(str(unusable).removesuffix(" Loading in memory instead.").rstrip("."))
         return None
 
+    # The graph holds these two functions: they hold it weakly, so that a graph let go frees its store at
+    # once (a cycle would keep a store of gigabytes, and the cache's lock, until a garbage collection).
+    owner: Callable[[], KnowledgeGraph | None] = lambda: None  # noqa: E731 (set once the graph exists)
+
     def open_store() -> pyoxigraph.Store:
         """The store, opened when first needed: copied into memory when small enough (the on-disk one is
         then no longer used); if it changed or fails to open, loaded from the files (and no answer kept)."""
+        graph = owner()
         try:
             store, lock = opener()
         except CacheUnusable as unusable:
             _cache_warning(str(unusable).rstrip("."))
-            if kg.cache_state is not None:
-                kg.cache_state = kg.cache_state.without_answers()
+            if graph is not None and graph.cache_state is not None:
+                graph.cache_state = graph.cache_state.without_answers()
             store, _ = load_store(paths, project.root, model=model)
             if derivation is not None:
                 derivation.apply(store)
             return store
         if lock is None:  # in memory: the store the update computed, or a copy (see open_cached)
             return store
-        if kg.cache_state is not None:
-            kg.cache_state = kg.cache_state.holding(lock)
+        if graph is not None and graph.cache_state is not None:
+            graph.cache_state = graph.cache_state.holding(lock)
         return store
 
     @contextlib.contextmanager
@@ -385,13 +391,15 @@ def _from_cache(
         """The on-disk store, read-only, for a block of lookups (see :meth:`KnowledgeGraph.lookups`); the
         store in memory when the update computed one; and as :attr:`KnowledgeGraph.store` when the cache
         cannot be read (loaded from the files, with a warning)."""
+        graph = owner()
+        assert graph is not None, "a graph's lookups are asked of the graph"
         try:
             store, lock = opener(copy=False)
         except CacheUnusable:
-            yield kg.store
+            yield graph.store
             return
         if lock is None:  # the store the update computed: it becomes the graph's store
-            yield kg.store
+            yield graph.store
             return
         try:
             yield store
@@ -400,6 +408,7 @@ def _from_cache(
 
     kg = KnowledgeGraph(files=loaded, project=project, backend=EmbeddedBackend(open_store, lookups=on_disk))
     kg.cache_state = state
+    owner = weakref.ref(kg)
     return kg
 
 

@@ -34,6 +34,33 @@ def test_the_second_load_reuses_everything_and_gives_the_same_graph(project: Pat
     assert _quads(second) == _quads(sovgraph.load(project))
 
 
+def test_a_graph_let_go_frees_its_store_at_once(project: Path, tmp_path: Path) -> None:
+    """A graph from the cache is freed, with the store it holds, as soon as it is let go: no reference cycle
+    waits for a garbage collection (regression: the graph's store functions held the graph, so a benchmark
+    holding one graph after another kept a store of gigabytes each until a collection ran)."""
+    import gc
+    import weakref
+
+    cache = tmp_path / "cache"
+    sovgraph.load(project, cache=cache)
+    hosting = project / "data" / "hosting.ttl"
+    hosting.write_text(hosting.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    gc.disable()
+    try:
+        for opened in (False, True):
+            kg = sovgraph.load(project, cache=cache)
+            with kg.lookups():
+                pass
+            if opened:
+                assert len(kg) > 0 and kg.backend.opened
+            graph, store = weakref.ref(kg), weakref.ref(kg.backend) if opened else None
+            del kg
+            assert graph() is None, f"a graph let go (store opened: {opened}) is still alive"
+            assert store is None or store() is None
+    finally:
+        gc.enable()
+
+
 def test_a_changed_file_reloads_only_its_graph_and_the_derived_one(project: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     sovgraph.load(project, cache=cache)

@@ -76,9 +76,9 @@ def reads(name: str, text: str) -> Reads:
     >>> sorted(p.rsplit("#", 1)[-1] for p in r.predicates), sorted(c.rsplit("#", 1)[-1] for c in r.classes)
     (['q', 'subClassOf', 'type'], ['Relation'])
     """
-    from rdflib.plugins.sparql import prepareQuery
+    from sovgraph.sparql.algebra import prepared
 
-    query = prepareQuery(text, initNs=PREFIXES)
+    query = prepared(text, PREFIXES)
     found = _Found()
     _walk(query.algebra["p"], found, {})
     guarded = {

@@ -157,9 +157,9 @@ def plan(text: str) -> Plan | None:
     >>> p.focus, [(a.predicate.rsplit('#')[-1], len(a.chain)) for a in p.atoms]
     ('?x', [('type', 0), ('q', 0), ('r', 1)])
     """
-    from rdflib.plugins.sparql import prepareQuery
+    from sovgraph.sparql.algebra import prepared
 
-    return plan_of(prepareQuery(text, initNs=PREFIXES), text)
+    return plan_of(prepared(text, PREFIXES), text)
 
 
 def plan_of(query: Any, text: str) -> Plan | None:

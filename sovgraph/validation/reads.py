@@ -114,9 +114,9 @@ def query_reads(text: str, prefixes: Mapping[str, str]) -> Reads:
     >>> sorted(r.predicates), sorted(r.classes), r.anything, r.local
     (['http://ex/p', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type'], ['http://ex/C'], False, True)
     """
-    from rdflib.plugins.sparql import prepareQuery
+    from sovgraph.sparql.algebra import prepared
 
-    query = prepareQuery(text, initNs=dict(prefixes))
+    query = prepared(text, prefixes)
     found = _Found()
     _walk(query.algebra["p"], found)
     local = not found.unsure and _joined(found.patterns, "?this")
