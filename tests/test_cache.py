@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -348,3 +349,64 @@ def test_sovgraph_validate_after_a_change_copies_nothing_into_memory(
     assert capsys.readouterr().out.splitlines()[-1] == first  # the same files, the same triples
     kg = sovgraph.load(project)
     assert first.startswith(f"{len(kg.files)} file(s), {sum(f.triples for f in kg.files)} triples: conforms")
+
+
+def _statements(data: bytes, **kwargs: Any) -> int:
+    """How many triples a text written into a store holds (counted in a store of its own)."""
+    import pyoxigraph
+
+    counted = pyoxigraph.Store()
+    counted.load(data, **kwargs)
+    return len(counted)
+
+
+class _Recording:
+    """An on-disk store that records how texts are written into it (pyoxigraph's classes take no spies)."""
+
+    def __init__(self, store: object, writes: list[tuple[str, int]]) -> None:
+        self._store, self._writes = store, writes
+
+    def load(self, data: bytes, *args: object, **kwargs: object) -> object:
+        self._writes.append(("load", _statements(data, **kwargs)))
+        return self._store.load(data, *args, **kwargs)  # type: ignore[attr-defined]
+
+    def bulk_load(self, data: bytes, *args: object, **kwargs: object) -> object:
+        self._writes.append(("bulk", _statements(data, **kwargs)))
+        return self._store.bulk_load(data, *args, **kwargs)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+
+def test_large_writes_go_in_bulk_and_small_ones_in_a_transaction(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transaction holds all its writes in memory until it commits (a cache build at 1M triples peaked at
+    4.6 GB that way): a build writes the files and the derived graph of at least BULK_FROM statements
+    through the bulk loader; a small edit still writes its few triples in one transaction. Either way the
+    store holds what a load from the files holds."""
+    from sovgraph.store import cache as cache_module
+    from sovgraph.store.ingest import BULK_FROM
+
+    writes: list[tuple[str, int]] = []
+    real = cache_module._open
+
+    def recording(folder: Path, *, read_only: bool) -> object:
+        store = real(folder, read_only=read_only)
+        return store if read_only else _Recording(store, writes)
+
+    monkeypatch.setattr(cache_module, "_open", recording)
+    cache = tmp_path / "cache"
+    built = _quads(sovgraph.load(project, cache=cache))
+    assert built == _quads(sovgraph.load(project))
+    # (the choice counts statements, duplicates among them: a text near the threshold may go either way)
+    assert all(kind == "bulk" for kind, triples in writes if triples >= BULK_FROM), writes
+    assert all(kind == "load" for kind, triples in writes if triples < BULK_FROM // 2), writes
+    assert ("bulk", max(lines for _, lines in writes)) in writes  # the derived graph, the largest
+    writes.clear()
+    hosting = project / "data" / "hosting.ttl"
+    hosting.write_text(hosting.read_text(encoding="utf-8").replace('"2020"^^xsd:gYear', '"2021"^^xsd:gYear'))
+    edited = sovgraph.load(project, cache=cache)
+    assert edited.cache_state is not None and edited.cache_state.derived
+    assert writes and {kind for kind, _ in writes} == {"load"}, writes
+    assert _quads(edited) == _quads(sovgraph.load(project))

@@ -65,7 +65,7 @@ from sovgraph.errors import CacheBusy, CacheRefused, CacheUnusable, SovgraphErro
 from sovgraph.files import write_atomic
 from sovgraph.project import graph_iri
 from sovgraph.project import labels as project_labels
-from sovgraph.store.ingest import BOM, LoadedFile, check_input, fill_store, rdf_format, read_files
+from sovgraph.store.ingest import BOM, BULK_FROM, LoadedFile, check_input, fill_store, rdf_format, read_files
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -803,7 +803,7 @@ def _open_or_update(
         watch = [manifest.files[labels[p]]["graph"] for p in changed if labels[p] in manifest.files]
         watch += [manifest.files[label]["graph"] for label in removed]
         before = _dumps(store, watch) if rules_kept and derive and derive.affects else {}
-        for info in fill_store(store, parsed):
+        for info in fill_store(store, parsed, bulk_from=BULK_FROM):  # marked dirty: bulk is safe
             manifest.files[info.label] = {
                 "sha256": digests[info.label],
                 "graph": info.graph,
@@ -945,27 +945,42 @@ def derive_into(
         if store.contains_named_graph(target):
             store.remove_graph(target)
         store.add_graph(target)
-        store.load(new, format=nt, to_graph=target)
+        _write(store, new, new.count(b"\n"), target)
         for text in later:
             work.load(text, format=nt, to_graph=target, lenient=True)
         return work, None, ()  # its blank nodes' labels are the copy's: not comparable with the next copy's
     if difference is not None and before is not None:  # the derivation knows what differs from ``before``
         gone_lines, added_lines = difference
     else:
-        new_lines, old_lines = _triple_lines(new), _triple_lines(old)
+        old_lines = _triple_lines(old)
+        new_lines = _triple_lines(new) if old_lines else set()  # (a first build: no set of what is new)
         kept = old_lines & new_lines
+        if not kept:  # nothing in common (a first build, a rebuild, new rules): written whole
+            if old_lines:
+                store.remove_graph(target)
+            store.add_graph(target)
+            _write(store, new, new.count(b"\n") + 1, target)
+            return work, new, later
         gone_lines, added_lines = old_lines - kept, new_lines - kept
-        if old_lines and not kept:  # nothing in common (a rebuild, new rules): cheaper to drop it whole
-            store.remove_graph(target)
-            gone_lines = set()
     gone = b"\n".join(gone_lines)
     for triple in pyoxigraph.parse(gone, format=nt) if gone else ():
         store.remove(pyoxigraph.Quad(triple.subject, triple.predicate, triple.object, target))
     store.add_graph(target)
     added = b"\n".join(added_lines)
     if added:
-        store.load(added, format=nt, to_graph=target)
+        _write(store, added, len(added_lines), target)
     return work, new, later
+
+
+def _write(store: pyoxigraph.Store, data: bytes, lines: int, graph: pyoxigraph.NamedNode) -> None:
+    """Add N-Triples (``lines`` of them, about) that pyoxigraph wrote to ``graph`` of the on-disk store: in
+    bulk when there are many (:data:`~sovgraph.store.ingest.BULK_FROM`). The derived graph of a 1M-triple
+    graph (1.2M triples) written as one transaction took 58 s and 3.4 GB more memory; the update is marked as
+    unfinished until it ends, so a write that is not atomic is safe."""
+    import pyoxigraph
+
+    add = store.bulk_load if lines >= BULK_FROM else store.load
+    add(data, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
 
 
 def _at_most_quads(work: pyoxigraph.Store, manifest: _Manifest, derived: bytes | None, limit: int) -> bool:
