@@ -16,7 +16,9 @@ again or not), ``validate`` (``kg.validate()``, which reads the on-disk store wh
 yet, as ``sovgraph validate`` does), ``open`` (the store then made ready for queries: handed over by the
 update, the kept output it left out loaded into it, or copied into memory from the files), and once per
 kind ``cli`` (``sovgraph validate`` in a fresh process, wall time). Prints one JSON object: the times
-(seconds) per edit and part, and what the cache said.
+(seconds) per edit and part (and ``build``: the first load, the cache built from the files), what the cache
+said, and the process's peak resident memory (MB, Linux) during the build and its validation, and during the
+edits.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def main(source: Path, repeats: int) -> dict[str, object]:
     import sovgraph
 
     times: dict[str, dict[str, list[float]]] = {"date": {}, "comment": {}}
+    peaks: dict[str, float | None] = {}
     said: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="sovgraph-bench-onefile-") as tmp:
         project = Path(tmp) / "project"
@@ -49,9 +52,14 @@ def main(source: Path, repeats: int) -> dict[str, object]:
         small, hosting = _split(source, project / "data")
         cache = Path(tmp) / "cache"
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        _reset_peak()  # (the split above holds the synthetic file's lines: more than a gigabyte at 5M)
+        started = time.perf_counter()
         kg = sovgraph.load(project, cache=cache)
+        times["build"] = {"build": [time.perf_counter() - started]}
         kg.validate()
         del kg  # one graph at a time, as in a command: a graph holds its store in memory
+        peaks["build"] = _peak_mb()
+        _reset_peak()
         exe = Path(sys.executable).parent / "sovgraph"
         cli = [str(exe)] if exe.exists() else [sys.executable, "-m", "sovgraph.cli"]
         for n in range(-1, repeats + 1):  # -1: a first edit of each kind, not measured (warm-up)
@@ -94,7 +102,29 @@ def main(source: Path, repeats: int) -> dict[str, object]:
                 assert kg.cache_state is not None
                 said[kind] = kg.cache_state.summary().split(": ", 1)[1]
                 del kg  # let go before the next edit loads
-    return {"times": times, "said": said}
+        peaks["edits"] = _peak_mb()
+    return {"times": times, "said": said, "peak_mb": peaks}
+
+
+def _peak_mb() -> float | None:
+    """The process's peak resident memory since it started or since :func:`_reset_peak` (Linux), in MB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak() -> None:
+    """Start the peak resident memory again from the current size (Linux: ``/proc/self/clear_refs``)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+    except OSError:
+        pass
 
 
 def _split(source: Path, data: Path) -> tuple[Path, str]:

@@ -278,6 +278,7 @@ def _measure_size(
 
 
 ONE_FILE = {
+    ("build", "build"): "one-file change: cache built from the files (first load)",
     ("date", "update"): "one-file change: cache update, derived again (a date)",
     ("date", "open"): "one-file change: store ready for queries (a date)",
     ("date", "validate"): "one-file change: re-validation (a date)",
@@ -293,9 +294,11 @@ ONE_FILE = {
 
 def _measure_one_file(size: str, synthetic: Path, s: Settings, history: list[Outcome]) -> list[Outcome]:
     """A one-file change through the on-disk cache (``benchmarks/onefile.py``, in a process of its own): the
-    small file's hosting gets another start date (the rules read it) or another comment (they do not); the
-    cache update, the store made ready, the validation, their sum (update + validation: the target's
-    "re-derivation + re-validation"), and ``sovgraph validate`` in a fresh process."""
+    cache built first (its time, and the process's peak memory with its validation); then the small file's
+    hosting gets another start date (the rules read it) or another comment (they do not); the cache update
+    (with the peak memory of all the edits), the store made ready, the validation, their sum (update +
+    validation: the target's "re-derivation + re-validation"), and ``sovgraph validate`` in a fresh
+    process."""
     repeats = 3 if s.quick else 5
     total = ONE_FILE[("date", "total")]
     reason = _skip(total, "sovgraph", report.size_value(size), s.heavy_cap / repeats, history)
@@ -313,11 +316,15 @@ def _measure_one_file(size: str, synthetic: Path, s: Settings, history: list[Out
     except (subprocess.CalledProcessError, ValueError, IndexError) as exc:
         return [Outcome(size, ONE_FILE[("date", "total")], "sovgraph", "error", note=_died(exc))]
     out = []
+    peaks = found.get("peak_mb", {})
     for kind, parts in found["times"].items():
-        parts["total"] = [u + v for u, v in zip(parts["update"], parts["validate"], strict=True)]
+        if "update" in parts:
+            parts["total"] = [u + v for u, v in zip(parts["update"], parts["validate"], strict=True)]
         for part, times in parts.items():
             note = found["said"].get(kind, "") if part == "update" else ""
-            out.append(Outcome(size, ONE_FILE[(kind, part)], "sovgraph", "ok", times, note=note))
+            # the process's peak: the build's (with its validation) on its row, the edits' on their updates'
+            peak = peaks.get("build") if kind == "build" else peaks.get("edits") if part == "update" else None
+            out.append(Outcome(size, ONE_FILE[(kind, part)], "sovgraph", "ok", times, peak, note=note))
     for o in out:
         print(f"   {o.engine:<10} {o.op:<42} {report.cell(o)}", file=sys.stderr, flush=True)
     return out

@@ -124,3 +124,26 @@ def test_a_one_file_run_that_died_is_told_without_this_machines_paths(runner: Mo
     assert runner._died(failed) == "ValueError: no hosting"
     failed = subprocess.CalledProcessError(1, ["x"], stderr=f"no such file: {where}\n")
     assert runner._died(failed) == "no such file: benchmarks/onefile.py"
+
+
+def test_the_one_file_change_reports_the_build_and_the_peak_memory(
+    runner: ModuleType, tmp_path: Path
+) -> None:
+    """benchmarks/onefile.py, run as the benchmark runs it on a small synthetic graph: the first load (the
+    cache built) is a row of its own, and the process's peak memory is given for the build and for the edits
+    (the 5M run was killed for want of memory, with no figure to read before)."""
+    from sovgraph.tools import synth
+
+    source = tmp_path / "synth.nt"
+    synth.write(source, 3000, seed=5)
+    found = runner._measure_one_file("3k", source, runner._settings(["--quick"]), [])
+    rows = {o.op: o for o in found}
+    assert all(o.status == "ok" for o in found), [(o.op, o.status, o.note) for o in found]
+    build = rows[runner.ONE_FILE[("build", "build")]]
+    assert len(build.times) == 1 and build.times[0] > 0 and build.rss_mb and build.rss_mb > 20
+    for kind in ("date", "comment"):
+        update = rows[runner.ONE_FILE[(kind, "update")]]
+        assert len(update.times) == 3 and update.rss_mb and update.rss_mb > 20
+        assert rows[runner.ONE_FILE[(kind, "validate")]].rss_mb is None
+    assert "derived graph recomputed" in rows[runner.ONE_FILE[("date", "update")]].note
+    assert "derived graph kept" in rows[runner.ONE_FILE[("comment", "update")]].note
