@@ -190,12 +190,31 @@ def _files_store(kg: KnowledgeGraph, dumps: dict[str, bytes]) -> pyoxigraph.Stor
     """:func:`files_store`, and each file's graph in N-Triples in ``dumps`` when it copies them."""
     import pyoxigraph
 
+    from sovgraph.store.backend import EmbeddedBackend
+
+    state, backend = kg.cache_state, kg.backend
+    if state is not None and isinstance(backend, EmbeddedBackend) and not backend.opened:
+        from sovgraph.store.cache import files_copy  # from the cache, not opened yet: from the files
+
+        read = files_copy(kg.files, dict(state.digests))
+        if read is not None:
+            return _merged(read, {pyoxigraph.NamedNode(f.graph) for f in kg.files}, dumps)
     files = {pyoxigraph.NamedNode(f.graph) for f in kg.files}
     store = kg.store
     if set(store.named_graphs()) <= files and not any(
         True for _ in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())
     ):
         return store
+    return _merged(store, files, dumps)
+
+
+def _merged(
+    store: pyoxigraph.Store, files: set[pyoxigraph.NamedNode], dumps: dict[str, bytes]
+) -> pyoxigraph.Store:
+    """A store whose default graph holds the triples of the graphs ``files`` of ``store``, merged; each of
+    them in N-Triples in ``dumps``."""
+    import pyoxigraph
+
     copy = pyoxigraph.Store()
     for graph in sorted(files, key=str):
         data = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph) or b""
