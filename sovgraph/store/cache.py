@@ -777,7 +777,7 @@ def _open_or_update(
     try:
         manifest = None if repair else _Manifest.read(folder)
         damage = repair or _damage(folder, manifest)
-        rebuilt = damage is not None
+        rebuilt = damage is not None or (manifest is not None and _mostly_replaced(manifest, digests))
         if manifest is None or rebuilt:
             manifest = _Manifest()
         changed = [p for p in paths if manifest.files.get(labels[p], {}).get("sha256") != digests[labels[p]]]
@@ -884,6 +884,23 @@ def _open_or_update(
             digests=tuple(sorted(digests.items())),
         ),
     )
+
+
+def _mostly_replaced(manifest: _Manifest, digests: Mapping[str, str]) -> bool:
+    """Whether the files changed or removed since ``manifest`` (``digests``: the files' SHA-256 now, by
+    label) held most of its triples, at least :data:`~sovgraph.store.ingest.BULK_FROM`: the store is then
+    built again, in bulk. Replacing a graph removes it first, as one transaction that holds every removal
+    in memory: 39 s and 650 MB for a graph of 1M triples, where loading the whole store again in bulk takes
+    8 s; and the change's triples would be read back from the store first, to know what the rules see
+    differently, when they all run again anyway."""
+    entries = manifest.files.values()
+    total = sum(int(entry.get("triples", 0)) for entry in entries)
+    gone = sum(
+        int(entry.get("triples", 0))
+        for label, entry in manifest.files.items()
+        if digests.get(label) != entry.get("sha256")
+    )
+    return gone >= BULK_FROM and 2 * gone > total
 
 
 def derive_into(
