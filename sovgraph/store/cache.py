@@ -11,6 +11,11 @@ quads is copied into memory when first needed, from the files and the derived gr
 (:func:`memory_copy`, each checked by its SHA-256), which is several times faster than reading the store
 back. Validation reports are kept by the same content keys (see :func:`report_key`).
 
+**Writes.** A text of at least :data:`~sovgraph.store.ingest.BULK_FROM` statements (a big file, the derived
+graph of a build) goes in through the bulk loader; a small edit goes in as one transaction, which holds its
+writes in memory until it commits. A change to files that held most of the triples builds the store again
+(:func:`_mostly_replaced`): removing a graph is one transaction too.
+
 Safety:
 
 - **Only its own folder.** A cache folder carries a marker, ``CACHEDIR.TAG`` (the standard tag backup
